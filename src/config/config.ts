@@ -58,7 +58,10 @@ export function loadConfig(
   env: Record<string, string | undefined> = process.env,
 ): Config {
   const input = Object.fromEntries(
-    Object.keys(envSchema.shape).map((key) => [key, blankToUndefined(env[key])]),
+    Object.keys(envSchema.shape).map((key) => [
+      key,
+      blankToUndefined(env[key]),
+    ]),
   );
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) {

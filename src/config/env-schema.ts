@@ -37,11 +37,9 @@ const httpUrl = z.url({
   error: 'expected an http:// or https:// URL',
 });
 
-const redisUrl = z
-  .string()
-  .regex(/^rediss?:\/\/\S+$/, {
-    error: 'expected a redis:// or rediss:// URL',
-  });
+const redisUrl = z.string().regex(/^rediss?:\/\/\S+$/, {
+  error: 'expected a redis:// or rediss:// URL',
+});
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

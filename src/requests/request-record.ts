@@ -36,11 +36,7 @@ export type ExportOptions = Record<string, never>;
 export type BatchTarget = 'users' | 'channels' | 'export';
 
 export type BatchStatus =
-  | 'pending'
-  | 'submitting'
-  | 'waiting_on_stream'
-  | 'completed'
-  | 'failed';
+  'pending' | 'submitting' | 'waiting_on_stream' | 'completed' | 'failed';
 
 /** A Stream-side failure, reduced to what is safe to store. */
 export interface FailureReason {
