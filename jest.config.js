@@ -12,10 +12,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
-    '^.+\\.ts$': [
-      'ts-jest',
-      { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' },
-    ],
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   // Integration tests talk to real Redis and HTTP servers; the default 5 s
   // is too tight on a loaded 2-core machine.

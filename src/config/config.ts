@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 import { ConfigError } from '../errors/config-error.js';
 import { type Env, envSchema } from './env-schema.js';
