@@ -65,6 +65,8 @@ export interface SeedUser {
   readonly role?: string;
   /** Messages to create for this user (spread over their channels). */
   readonly messageCount?: number;
+  /** Reactions this user leaves on messages in their channels. */
+  readonly reactionCount?: number;
 }
 
 export interface SeedChannel {
@@ -94,6 +96,10 @@ export interface SandboxOptions {
   /** `demo` = a small sample set; default `none`. */
   readonly seed?: SeedSpec | 'demo' | 'none';
   readonly logger?: Logger;
+  /** Keep every answered call in `calls`; default true. Off for huge runs. */
+  readonly recordCalls?: boolean;
+  /** Export User refuses users with more messages or reactions; 10,000. */
+  readonly exportUserMessageLimit?: number;
 }
 
 /** One call the sandbox answered, for assertions. Bodies are kept whole. */
@@ -104,6 +110,8 @@ export interface SandboxCall {
   readonly status: number;
   readonly at: number;
   readonly body: unknown;
+  /** Query parameters of the call, `api_key` included. */
+  readonly query?: Readonly<Record<string, string>>;
   readonly fault?: FaultKind;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
@@ -125,6 +133,8 @@ export interface SandboxChannelView {
   readonly deletedAt?: string;
   readonly hardDeleted: boolean;
   readonly messageCount: number;
+  /** Owner; changes when Delete Users hands channels to a new owner. */
+  readonly createdById?: string;
 }
 
 export interface SandboxTaskView {
@@ -132,6 +142,8 @@ export interface SandboxTaskView {
   readonly kind: 'deleteUsers' | 'deleteChannels' | 'exportUsers';
   readonly status: 'pending' | 'running' | 'completed' | 'failed';
   readonly subjectIds: readonly string[];
+  /** Subject ids the sandbox did not know; still reported `ok`. */
+  readonly unknownIds?: readonly string[];
 }
 
 /** Read-only view of the sandbox's state for test assertions. */
