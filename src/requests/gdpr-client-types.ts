@@ -33,7 +33,11 @@ export interface WaitOptions {
 export interface GdprClient {
   requestErasure(input: ErasureRequestInput): Promise<EnqueueResult>;
   requestExport(input: ExportRequestInput): Promise<EnqueueResult>;
-  getRequest(requestId: string): Promise<RequestRecord | undefined>;
+  /** `subjectLimit` caps the subject ids returned per list (all if omitted). */
+  getRequest(
+    requestId: string,
+    options?: { readonly subjectLimit?: number },
+  ): Promise<RequestRecord | undefined>;
   waitForRequest(
     requestId: string,
     options?: WaitOptions,

@@ -59,6 +59,28 @@ export interface BatchOutcome {
   readonly submittedAt?: string;
   readonly finishedAt?: string;
   readonly error?: FailureReason;
+  /** Position of the batch's first id in the request's list of its target. */
+  readonly offset?: number;
+  /**
+   * Times the batch was found `submitting` without a task id (a crash, a
+   * timeout or a lost answer after the call went out) and checked against
+   * Stream before anything was sent again.
+   */
+  readonly reconciliations?: number;
+  /** Of those, the times some subjects were still listed and resubmitted. */
+  readonly resubmissions?: number;
+  /** Earlier task ids of this batch (failed tasks that were resubmitted). */
+  readonly taskHistory?: readonly string[];
+  /** When the current task was first polled in this attempt (timeout clock). */
+  readonly pollingSince?: string;
+  /** Next poll interval, grown by 1.5 per poll. */
+  readonly pollDelayMs?: number;
+  /** Ids of the batch that Stream reported as not handled. */
+  readonly failedCount?: number;
+  /** The file an export batch produced. */
+  readonly artifact?: ExportArtifact;
+  /** `sync` when Export User served a single user instead of a task. */
+  readonly via?: 'task' | 'sync';
 }
 
 /** One subject Stream reported as not handled. */
@@ -73,6 +95,8 @@ export interface Verification {
   readonly passed: boolean;
   /** Subjects Stream's query endpoints still list after the tasks ended. */
   readonly stillListed: readonly string[];
+  /** How many are still listed; `stillListed` holds at most 1,000 of them. */
+  readonly stillListedCount?: number;
 }
 
 export interface ExportArtifact {
@@ -95,6 +119,8 @@ export interface ExportArtifacts {
 export interface RequestEvent {
   readonly at: string;
   readonly type: string;
+  /** A short note without personal data, e.g. a batch index or a count. */
+  readonly detail?: string;
 }
 
 export interface RequestRecord {
@@ -119,4 +145,10 @@ export interface RequestRecord {
   readonly artifacts?: ExportArtifacts;
   readonly events: readonly RequestEvent[];
   readonly error?: FailureReason;
+  /** Batches planned and batches ended, for progress displays. */
+  readonly progress?: { readonly batches: number; readonly done: number };
+  /** Total per-id failures; `failures` holds at most 1,000 of them. */
+  readonly failureCount?: number;
+  /** True when `subjects` was left out or cut short on purpose. */
+  readonly subjectsTruncated?: boolean;
 }

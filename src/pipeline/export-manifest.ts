@@ -1,0 +1,71 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import type {
+  BatchOutcome,
+  ExportArtifact,
+  ExportArtifacts,
+} from '../requests/request-record.js';
+import {
+  ensurePrivateDirectory,
+  exportDirectory,
+  exportFileNames,
+  makePrivate,
+} from './export-paths.js';
+import type { PipelineContext } from './pipeline-context.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Writes `manifest.json` beside the export files: the request id, when it
+ * was generated, and per file the user ids it covers, its size, SHA-256
+ * and Stream task id. Returns the artifacts summary kept in the record
+ * (which holds no user ids: the record's subjects already do).
+ */
+export async function writeExportManifest(
+  ctx: PipelineContext,
+  requestId: string,
+  batches: readonly BatchOutcome[],
+): Promise<ExportArtifacts> {
+  const directory = exportDirectory(ctx.config.exportDir, requestId);
+  await ensurePrivateDirectory(directory);
+  const files: (ExportArtifact & { userIds: string[] })[] = [];
+  for (const batch of batches) {
+    if (batch.status !== 'completed' || batch.artifact === undefined) continue;
+    const userIds = await ctx.store.readIds(
+      requestId,
+      'users',
+      batch.offset ?? 0,
+      batch.size,
+    );
+    files.push({ ...batch.artifact, userIds });
+  }
+
+  const generatedAt = new Date();
+  const manifest = {
+    requestId,
+    generatedAt: generatedAt.toISOString(),
+    files: files.map((file) => ({
+      file: file.file,
+      userIds: file.userIds,
+      bytes: file.bytes,
+      sha256: file.sha256,
+      ...(file.taskId === undefined ? {} : { taskId: file.taskId }),
+    })),
+  };
+  const manifestPath = path.join(directory, exportFileNames.manifest);
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  await makePrivate(manifestPath);
+
+  const expiresAt = new Date(
+    generatedAt.getTime() + ctx.config.retention.exportDays * DAY,
+  );
+  return {
+    directory,
+    manifest: exportFileNames.manifest,
+    files: files.map(({ userIds: _userIds, ...artifact }) => artifact),
+    expiresAt: expiresAt.toISOString(),
+  };
+}

@@ -1,0 +1,110 @@
+import type { Job } from 'bullmq';
+
+import type { RequestJobData } from '../queues/job-ids.js';
+import {
+  type RequestStatus,
+  TERMINAL_STATUSES,
+  type Verification,
+} from '../requests/request-record.js';
+import { writeExportManifest } from './export-manifest.js';
+import { toFailureReason } from './failure-reason.js';
+import {
+  AttemptFailedError,
+  delayJob,
+  finalFailure,
+  willRetry,
+} from './job-control.js';
+import { jobLogger } from './job-logger.js';
+import type { PipelineContext } from './pipeline-context.js';
+import { DeferSignal } from './pipeline-errors.js';
+import { concludeRequest } from './request-conclusion.js';
+import { afterFinish } from './request-followups.js';
+import { verifyErasure } from './verification.js';
+
+/**
+ * Concludes a request once every batch ended: verifies an erasure against
+ * Stream's query endpoints (resumably), writes an export's manifest and
+ * schedules its deletion, sets the final status, lets the record expire
+ * after the retention period and queues the completion webhook.
+ */
+export function createFinalizeProcessor(ctx: PipelineContext) {
+  return async (job: Job<RequestJobData>, token?: string): Promise<void> => {
+    const { requestId } = job.data;
+    const logger = jobLogger(ctx.logger, job, 'finalize');
+    const status = (await ctx.store.meta(requestId)).status as
+      RequestStatus | undefined;
+    if (status === undefined) return;
+    if (TERMINAL_STATUSES.includes(status)) {
+      return afterFinish(ctx, requestId);
+    }
+
+    try {
+      const finalStatus = await finalize(ctx, requestId);
+      logger.info({ status: finalStatus }, 'request finished');
+    } catch (error) {
+      if (error instanceof DeferSignal) return delayJob(job, token, error.at);
+      const reason = toFailureReason(error);
+      if (willRetry(job, error)) {
+        logger.warn({ reason }, 'finalize attempt failed; will retry');
+        throw new AttemptFailedError(reason);
+      }
+
+      await concludeUnfinalized(ctx, requestId, reason);
+      logger.error({ reason }, 'request could not be finalized');
+      throw finalFailure(reason);
+    }
+  };
+}
+
+async function finalize(
+  ctx: PipelineContext,
+  requestId: string,
+): Promise<RequestStatus> {
+  const { store } = ctx;
+  const record = await store.get(requestId, { subjectLimit: 0 });
+  if (record === undefined) return 'failed';
+  let stillListedCount = 0;
+  if (record.kind === 'erasure') {
+    stillListedCount = (await verifyErasure(ctx, requestId)).stillListedCount;
+    const verification: Omit<Verification, 'stillListed'> = {
+      checkedAt: new Date().toISOString(),
+      passed: stillListedCount === 0,
+      stillListedCount,
+    };
+    await store.setMeta(requestId, {
+      verification: JSON.stringify(verification),
+    });
+  } else {
+    const artifacts = await writeExportManifest(ctx, requestId, record.batches);
+    await store.setMeta(requestId, { artifacts: JSON.stringify(artifacts) });
+  }
+
+  const conclusion = concludeRequest(record, stillListedCount);
+  if (conclusion.error) {
+    await store.setMeta(requestId, { error: JSON.stringify(conclusion.error) });
+  }
+
+  await store.transition(requestId, conclusion.status);
+  await afterFinish(ctx, requestId);
+  return conclusion.status;
+}
+
+/**
+ * Finalize ran out of attempts (Stream's query endpoints or the export
+ * disk kept failing): conclude as partially failed, saying why, so the
+ * request does not stay open forever.
+ */
+async function concludeUnfinalized(
+  ctx: PipelineContext,
+  requestId: string,
+  reason: ReturnType<typeof toFailureReason>,
+): Promise<void> {
+  await ctx.store.setMeta(requestId, {
+    error: JSON.stringify({
+      code: 'finalize_failed',
+      message: `the request could not be verified or finalized: ${reason.message}`,
+    }),
+  });
+  await ctx.store.transition(requestId, 'partially_failed');
+  await afterFinish(ctx, requestId);
+}

@@ -1,0 +1,38 @@
+import { JOB_NAMES, jobIds } from '../queues/job-ids.js';
+import { retryingJob } from '../queues/job-options.js';
+import type { ExportArtifacts } from '../requests/request-record.js';
+import type { PipelineContext } from './pipeline-context.js';
+
+/**
+ * Idempotent follow-ups of a finished request: its keys expire after the
+ * record retention, an export's files get their deletion job, and the
+ * completion webhook is queued when one is configured. Safe to repeat.
+ */
+export async function afterFinish(
+  ctx: PipelineContext,
+  requestId: string,
+): Promise<void> {
+  const { store, config } = ctx;
+  await store.expireAfterRetention(requestId);
+  const meta = await store.meta(requestId);
+  if (meta.artifacts) {
+    const artifacts = JSON.parse(meta.artifacts) as ExportArtifacts;
+    if (artifacts.deletedAt === undefined) {
+      await ctx.queues.maintenance.add(
+        JOB_NAMES.deleteExport,
+        { requestId },
+        retryingJob(jobIds.exportRetention(requestId), config.worker.attempts, {
+          delay: Math.max(0, Date.parse(artifacts.expiresAt) - Date.now()),
+        }),
+      );
+    }
+  }
+
+  if (config.webhook.url) {
+    await ctx.queues.webhooks.add(
+      JOB_NAMES.deliver,
+      { requestId },
+      retryingJob(jobIds.webhook(requestId), config.worker.attempts),
+    );
+  }
+}

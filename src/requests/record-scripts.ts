@@ -1,0 +1,89 @@
+import { LuaScript } from './lua-script.js';
+
+/**
+ * Creates a request atomically from staged id lists.
+ * KEYS: meta, users, channels, stageUsers, stageChannels, open, queuedSet,
+ *   events
+ * ARGV: requestId, deadlineMs, nowMs, eventJson, field1, value1, ...
+ * Returns {1} when created, {0, fingerprint, receivedAt} when it existed.
+ */
+export const createRequestScript = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('DEL', KEYS[4], KEYS[5])
+  local existing = redis.call('HMGET', KEYS[1], 'fingerprint', 'receivedAt')
+  return {0, existing[1] or '', existing[2] or ''}
+end
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  redis.call('RENAME', KEYS[4], KEYS[2])
+  redis.call('PERSIST', KEYS[2])
+end
+if redis.call('EXISTS', KEYS[5]) == 1 then
+  redis.call('RENAME', KEYS[5], KEYS[3])
+  redis.call('PERSIST', KEYS[3])
+end
+local fields = {}
+for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('ZADD', KEYS[6], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[7], ARGV[3], ARGV[1])
+redis.call('RPUSH', KEYS[8], ARGV[4])
+return {1}
+`);
+
+/**
+ * Moves a request to another status, keeping the indexes in step.
+ * KEYS: meta, open, events, then one ZSET per status in STATUS_ORDER
+ * ARGV: requestId, newStatus, nowMs, nowIso, eventJson, terminal (0/1),
+ *   updatesChannel, allowedFrom (comma list, '' = any), 1-based position
+ *   of newStatus in STATUS_ORDER
+ * Returns the status the request has afterwards.
+ */
+export const transitionScript = new LuaScript(`
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current then return false end
+if current == ARGV[2] then return current end
+if ARGV[8] ~= '' then
+  local allowed = false
+  for s in string.gmatch(ARGV[8], '[^,]+') do
+    if s == current then allowed = true end
+  end
+  if not allowed then return current end
+end
+for i = 4, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+local target = KEYS[3 + tonumber(ARGV[9])]
+redis.call('ZADD', target, ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updatedAt', ARGV[4])
+if ARGV[2] == 'running' then
+  redis.call('HSETNX', KEYS[1], 'startedAt', ARGV[4])
+end
+if ARGV[6] == '1' then
+  redis.call('HSET', KEYS[1], 'finishedAt', ARGV[4])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+end
+redis.call('RPUSH', KEYS[3], ARGV[5])
+redis.call('PUBLISH', ARGV[7], ARGV[1])
+return ARGV[2]
+`);
+
+/**
+ * Records a batch's final outcome once and counts it as done.
+ * KEYS: batches, meta
+ * ARGV: batchIndex, outcomeJson, nowIso, updatesChannel, requestId
+ * Returns {counted (0/1), done, total}.
+ */
+export const endBatchScript = new LuaScript(`
+local previous = redis.call('HGET', KEYS[1], ARGV[1])
+if previous then
+  local status = cjson.decode(previous)['status']
+  if status == 'completed' or status == 'failed' then
+    local meta = redis.call('HMGET', KEYS[2], 'batchDone', 'batchTotal')
+    return {0, tonumber(meta[1] or '0'), tonumber(meta[2] or '0')}
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local done = redis.call('HINCRBY', KEYS[2], 'batchDone', 1)
+redis.call('HSET', KEYS[2], 'updatedAt', ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+local total = redis.call('HGET', KEYS[2], 'batchTotal')
+return {1, done, tonumber(total or '0')}
+`);

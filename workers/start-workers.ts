@@ -1,0 +1,197 @@
+import { type Job, Queue, Worker } from 'bullmq';
+import { type Cluster, Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+import type { Config } from '../src/config/config.js';
+import {
+  createBatchProcessor,
+  endBatchAfterJobFailure,
+} from '../src/pipeline/batch-processor.js';
+import { createFinalizeProcessor } from '../src/pipeline/finalize-processor.js';
+import type { PipelineContext } from '../src/pipeline/pipeline-context.js';
+import { createPlanProcessor } from '../src/pipeline/plan-processor.js';
+import { markRequestFailed } from '../src/pipeline/request-failure.js';
+import { createRetentionProcessor } from '../src/pipeline/retention-processor.js';
+import type { BatchJobData, RequestJobData } from '../src/queues/job-ids.js';
+import { BACKOFF_TYPE, jitteredBackoff } from '../src/queues/job-options.js';
+import { QUEUE_NAMES } from '../src/queues/queue-names.js';
+import { RateBudget } from '../src/rate-budget/rate-budget.js';
+import { RecordStore } from '../src/requests/record-store.js';
+import type { StreamApi } from '../src/stream/stream-api.js';
+import { createStreamClient } from '../src/stream/stream-client.js';
+import type { StreamCallEvent } from '../src/stream/stream-types.js';
+import { createWebhookWorker } from '../src/webhook/webhook-worker.js';
+
+export interface StartWorkersOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** A ready Stream client; built from `config` when omitted. */
+  readonly stream?: StreamApi;
+  /** Observes every Stream call (metrics). */
+  readonly onStreamCall?: (event: StreamCallEvent) => void;
+  /**
+   * How long a job's lock lives without renewal, i.e. how soon a job of a
+   * crashed worker is picked up by another one. Default 10 s.
+   */
+  readonly lockDurationMs?: number;
+  /**
+   * A BullMQ-ready connection (`maxRetriesPerRequest: null`), e.g. a Redis
+   * Cluster client; opened from REDIS_URL when omitted. Not closed here.
+   */
+  readonly redis?: Redis | Cluster;
+}
+
+export interface WorkersHandle {
+  /** Stops taking jobs, lets active ones finish, closes connections. */
+  close(): Promise<void>;
+}
+
+type AnyJob = Job<RequestJobData | BatchJobData>;
+
+/**
+ * Starts the BullMQ workers of the pipeline: plans, batches, finalize,
+ * export retention and completion webhooks. Stalled jobs (their worker died) are taken over by
+ * any other worker once their lock expires.
+ */
+export async function startWorkers(
+  options: StartWorkersOptions,
+): Promise<WorkersHandle> {
+  const { config, logger } = options;
+  const prefix = config.redis.prefix;
+  const connection = options.redis ?? openConnection(config, logger);
+  const stream =
+    options.stream ??
+    createStreamClient(config, {
+      logger,
+      ...(options.onStreamCall ? { onCall: options.onStreamCall } : {}),
+    });
+  const queue = (name: string) => {
+    const q = new Queue(name, { connection, prefix });
+    // Without a listener BullMQ prints connection errors to the console.
+    q.on('error', (err) => {
+      logger.warn({ err, queue: name }, 'queue connection error');
+    });
+    return q;
+  };
+  const ctx: PipelineContext = {
+    config,
+    logger,
+    stream,
+    store: new RecordStore(connection, {
+      prefix,
+      retentionDays: config.retention.recordDays,
+    }),
+    budget: new RateBudget(connection, {
+      prefix,
+      defaultPerMinute: config.worker.defaultRatePerMinute,
+    }),
+    queues: {
+      batches: queue(QUEUE_NAMES.batches),
+      finalize: queue(QUEUE_NAMES.finalize),
+      webhooks: queue(QUEUE_NAMES.webhooks),
+      maintenance: queue(QUEUE_NAMES.maintenance),
+    },
+  };
+
+  const lockDuration = options.lockDurationMs ?? 10_000;
+  const common = {
+    connection,
+    prefix,
+    lockDuration,
+    stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+    maxStalledCount: 3,
+    removeOnComplete: { age: config.retention.jobHours * 3600 },
+    removeOnFail: { age: config.retention.failedJobHours * 3600 },
+    settings: {
+      backoffStrategy: (attemptsMade: number, type?: string) =>
+        type === BACKOFF_TYPE
+          ? jitteredBackoff(
+              attemptsMade,
+              config.worker.backoffBaseMs,
+              config.worker.backoffMaxMs,
+            )
+          : config.worker.backoffBaseMs,
+    },
+  };
+  const concurrency = config.worker.concurrency;
+  const small = Math.max(1, Math.min(4, concurrency));
+  const workers = [
+    new Worker<RequestJobData>(QUEUE_NAMES.requests, createPlanProcessor(ctx), {
+      ...common,
+      concurrency: small,
+    }),
+    new Worker<BatchJobData>(QUEUE_NAMES.batches, createBatchProcessor(ctx), {
+      ...common,
+      concurrency,
+    }),
+    new Worker<RequestJobData>(
+      QUEUE_NAMES.finalize,
+      createFinalizeProcessor(ctx),
+      { ...common, concurrency: small },
+    ),
+    new Worker<RequestJobData>(
+      QUEUE_NAMES.maintenance,
+      createRetentionProcessor(ctx),
+      { ...common, concurrency: 1 },
+    ),
+    createWebhookWorker({ config, logger, connection }),
+  ];
+
+  for (const worker of workers) {
+    worker.on('error', (err) => {
+      logger.error({ err, queue: worker.name }, 'worker error');
+    });
+    worker.on('failed', (job: AnyJob | undefined, err) => {
+      if (job === undefined || !isFinal(job, err)) return;
+      void onFinalFailure(ctx, worker.name, job).catch((error: unknown) => {
+        logger.error(
+          { err: error, queue: worker.name, jobId: job.id },
+          'could not record a failed job on its request',
+        );
+      });
+    });
+  }
+
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  logger.info({ concurrency }, 'workers started');
+
+  return {
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(Object.values(ctx.queues).map((q) => q.close()));
+      if (options.redis === undefined) {
+        await connection.quit().catch(() => connection.disconnect());
+      }
+
+      logger.info('workers stopped');
+    },
+  };
+}
+
+function openConnection(config: Config, logger: Logger): Redis {
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  // Without a listener ioredis prints every connection error to the console.
+  redis.on('error', (err) => {
+    logger.warn({ err }, 'Redis connection error');
+  });
+  return redis;
+}
+
+function isFinal(job: AnyJob, err: Error): boolean {
+  return (
+    err.name === 'UnrecoverableError' ||
+    job.attemptsMade >= (job.opts.attempts ?? 1)
+  );
+}
+
+async function onFinalFailure(
+  ctx: PipelineContext,
+  queue: string,
+  job: AnyJob,
+): Promise<void> {
+  if (queue === QUEUE_NAMES.batches) {
+    await endBatchAfterJobFailure(ctx, job as Job<BatchJobData>);
+  } else if (queue === QUEUE_NAMES.requests) {
+    await markRequestFailed(ctx, job.data.requestId, 'planning_failed');
+  }
+}
