@@ -11,10 +11,17 @@ export interface Config {
     readonly baseUrl: string;
     readonly timeoutMs: number;
   };
-  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly redis: {
+    readonly url: string;
+    /** Seed nodes of a Redis Cluster; standalone `url` when undefined. */
+    readonly clusterNodes:
+      readonly { host: string; port: number }[] | undefined;
+    readonly prefix: string;
+  };
   readonly worker: {
     readonly concurrency: number;
     readonly attempts: number;
+    readonly lockDurationMs: number;
     readonly backoffBaseMs: number;
     readonly backoffMaxMs: number;
     readonly taskPollInitialMs: number;
@@ -28,6 +35,9 @@ export interface Config {
     readonly jobHours: number;
     readonly failedJobHours: number;
     readonly exportDays: number;
+    /** Keep keyed fingerprints of subject ids once a request has ended. */
+    readonly pseudonymise: boolean;
+    readonly pseudonymKey: string | undefined;
   };
   readonly exportDir: string;
   readonly http: {
@@ -74,6 +84,12 @@ export function loadConfig(
     ...requirePair(e, 'DASHBOARD_USER', 'DASHBOARD_PASSWORD'),
     ...requirePair(e, 'STREAM_API_KEY', 'STREAM_API_SECRET'),
   ];
+  if (e.RECORD_PSEUDONYMISE && e.RECORD_PSEUDONYM_KEY === undefined) {
+    pairIssues.push({
+      field: 'RECORD_PSEUDONYM_KEY',
+      message: 'required when RECORD_PSEUDONYMISE is true',
+    });
+  }
   if (e.TASK_POLL_MAX_MS < e.TASK_POLL_INITIAL_MS) {
     pairIssues.push({
       field: 'TASK_POLL_MAX_MS',
@@ -122,6 +138,11 @@ function requirePair(e: Env, a: keyof Env, b: keyof Env) {
   return [{ field: missing, message: `required when ${other} is set` }];
 }
 
+function parseHostPort(node: string): { host: string; port: number } {
+  const [host = '', port = ''] = node.trim().split(':');
+  return { host, port: Number(port) };
+}
+
 function toConfig(e: Env): Config {
   return {
     stream: {
@@ -130,10 +151,15 @@ function toConfig(e: Env): Config {
       baseUrl: e.STREAM_BASE_URL.replace(/\/+$/, ''),
       timeoutMs: e.STREAM_TIMEOUT_MS,
     },
-    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    redis: {
+      url: e.REDIS_URL,
+      clusterNodes: e.REDIS_CLUSTER_NODES?.split(',').map(parseHostPort),
+      prefix: e.QUEUE_PREFIX,
+    },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       attempts: e.JOB_ATTEMPTS,
+      lockDurationMs: e.LOCK_DURATION_MS,
       backoffBaseMs: e.BACKOFF_BASE_MS,
       backoffMaxMs: e.BACKOFF_MAX_MS,
       taskPollInitialMs: e.TASK_POLL_INITIAL_MS,
@@ -147,6 +173,8 @@ function toConfig(e: Env): Config {
       jobHours: e.JOB_RETENTION_HOURS,
       failedJobHours: e.FAILED_JOB_RETENTION_HOURS,
       exportDays: e.EXPORT_RETENTION_DAYS,
+      pseudonymise: e.RECORD_PSEUDONYMISE,
+      pseudonymKey: e.RECORD_PSEUDONYM_KEY,
     },
     exportDir: e.EXPORT_DIR,
     http: {

@@ -54,6 +54,13 @@ export const envSchema = z.object({
 
   // Redis and queues
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]+:\d{1,5}(\s*,\s*[\w.-]+:\d{1,5})*$/, {
+      error: 'expected a comma-separated list of host:port',
+    })
+    .optional(),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[\w{}:-]{1,64}$/, {
@@ -64,6 +71,7 @@ export const envSchema = z.object({
   // Workers
   WORKER_CONCURRENCY: integer(1, 1000).default(16),
   JOB_ATTEMPTS: integer(1, 100).default(10),
+  LOCK_DURATION_MS: integer(1 * SECOND, HOUR).default(30 * SECOND),
   BACKOFF_BASE_MS: integer(10, 10 * MINUTE).default(1 * SECOND),
   BACKOFF_MAX_MS: integer(100, 6 * HOUR).default(5 * MINUTE),
   TASK_POLL_INITIAL_MS: integer(10, 10 * MINUTE).default(500),
@@ -76,6 +84,8 @@ export const envSchema = z.object({
   RECORD_RETENTION_DAYS: integer(1, 36_500).default(3 * 365),
   JOB_RETENTION_HOURS: integer(1, 24 * 365).default(24),
   FAILED_JOB_RETENTION_HOURS: integer(1, 24 * 365).default(14 * 24),
+  RECORD_PSEUDONYMISE: boolean.default(false),
+  RECORD_PSEUDONYM_KEY: secret(32).optional(),
   EXPORT_DIR: z.string().trim().min(1).default('./exports'),
   EXPORT_RETENTION_DAYS: integer(1, 3650).default(30),
 

@@ -104,6 +104,7 @@ describe('.env.example', () => {
       'API_TOKEN',
       'DASHBOARD_PASSWORD',
       'WEBHOOK_SECRET',
+      'RECORD_PSEUDONYM_KEY',
     ]) {
       expect(text).toContain(`\n${key}=\n`);
     }
