@@ -1,8 +1,9 @@
 import { type Job, Queue, Worker } from 'bullmq';
-import { type Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 import type { Config } from '../src/config/config.js';
+import { createStreamCallRecorder } from '../src/metrics/stream-call-recorder.js';
 import {
   createBatchProcessor,
   endBatchAfterJobFailure,
@@ -15,6 +16,10 @@ import { createRetentionProcessor } from '../src/pipeline/retention-processor.js
 import type { BatchJobData, RequestJobData } from '../src/queues/job-ids.js';
 import { BACKOFF_TYPE, jitteredBackoff } from '../src/queues/job-options.js';
 import { QUEUE_NAMES } from '../src/queues/queue-names.js';
+import {
+  openRedisConnection,
+  type RedisConnection,
+} from '../src/queues/redis-connection.js';
 import { RateBudget } from '../src/rate-budget/rate-budget.js';
 import { RecordStore } from '../src/requests/record-store.js';
 import type { StreamApi } from '../src/stream/stream-api.js';
@@ -27,16 +32,24 @@ export interface StartWorkersOptions {
   readonly logger: Logger;
   /** A ready Stream client; built from `config` when omitted. */
   readonly stream?: StreamApi;
-  /** Observes every Stream call (metrics). */
+  /** Observes every Stream call. */
   readonly onStreamCall?: (event: StreamCallEvent) => void;
   /**
+   * Counts every Stream call into Redis for the server's `/metrics`
+   * (`createStreamCallRecorder`); the last counts are written on close.
+   * What services do; off by default so tests leave no metric keys.
+   */
+  readonly recordStreamCalls?: boolean;
+  /**
    * How long a job's lock lives without renewal, i.e. how soon a job of a
-   * crashed worker is picked up by another one. Default 10 s.
+   * crashed worker is picked up by another one. Overrides
+   * `config.worker.lockDurationMs` (LOCK_DURATION_MS).
    */
   readonly lockDurationMs?: number;
   /**
    * A BullMQ-ready connection (`maxRetriesPerRequest: null`), e.g. a Redis
-   * Cluster client; opened from REDIS_URL when omitted. Not closed here.
+   * Cluster client; opened from the configuration (REDIS_CLUSTER_NODES or
+   * REDIS_URL) when omitted. Not closed here.
    */
   readonly redis?: Redis | Cluster;
 }
@@ -59,11 +72,15 @@ export async function startWorkers(
   const { config, logger } = options;
   const prefix = config.redis.prefix;
   const connection = options.redis ?? openConnection(config, logger);
+  const recorder = options.recordStreamCalls
+    ? createStreamCallRecorder(connection, prefix, { logger })
+    : undefined;
+  const onCall = combine(options.onStreamCall, recorder?.record);
   const stream =
     options.stream ??
     createStreamClient(config, {
       logger,
-      ...(options.onStreamCall ? { onCall: options.onStreamCall } : {}),
+      ...(onCall ? { onCall } : {}),
     });
   const queue = (name: string) => {
     const q = new Queue(name, { connection, prefix });
@@ -93,12 +110,14 @@ export async function startWorkers(
     },
   };
 
-  const lockDuration = options.lockDurationMs ?? 10_000;
+  const lockDuration = options.lockDurationMs ?? config.worker.lockDurationMs;
   const common = {
     connection,
     prefix,
     lockDuration,
-    stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+    // Checked twice per lock period, so a dead worker's job waits at most
+    // about 1.5 lock durations before another worker takes it over.
+    stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
     maxStalledCount: 3,
     removeOnComplete: { age: config.retention.jobHours * 3600 },
     removeOnFail: { age: config.retention.failedJobHours * 3600 },
@@ -153,12 +172,13 @@ export async function startWorkers(
   }
 
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-  logger.info({ concurrency }, 'workers started');
+  logger.info({ concurrency, lockDurationMs: lockDuration }, 'workers started');
 
   return {
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(ctx.queues).map((q) => q.close()));
+      await recorder?.close();
       if (options.redis === undefined) {
         await connection.quit().catch(() => connection.disconnect());
       }
@@ -168,13 +188,23 @@ export async function startWorkers(
   };
 }
 
-function openConnection(config: Config, logger: Logger): Redis {
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+function openConnection(config: Config, logger: Logger): RedisConnection {
+  const redis = openRedisConnection(config.redis, 'worker');
   // Without a listener ioredis prints every connection error to the console.
   redis.on('error', (err) => {
     logger.warn({ err }, 'Redis connection error');
   });
   return redis;
+}
+
+function combine(
+  ...observers: readonly (((event: StreamCallEvent) => void) | undefined)[]
+): ((event: StreamCallEvent) => void) | undefined {
+  const present = observers.filter((o) => o !== undefined);
+  if (present.length === 0) return undefined;
+  return (event) => {
+    for (const observe of present) observe(event);
+  };
 }
 
 function isFinal(job: AnyJob, err: Error): boolean {

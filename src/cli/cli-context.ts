@@ -24,16 +24,24 @@ export function createCommandLogger(
 /**
  * Logger for the long-running services (worker, serve, start): the
  * configured level, on stdout where a process supervisor collects it.
+ * Without `component` the parts bind their own (`startServer` binds
+ * `server`), so no line carries the field twice.
  */
-export function createServiceLogger(config: Config, component: string): Logger {
+export function createServiceLogger(
+  config: Config,
+  component?: string,
+): Logger {
   return createLogger({
     level: config.log.level,
     pretty: config.log.pretty,
-    base: { component },
+    ...(component === undefined ? {} : { base: { component } }),
   });
 }
 
-/** Runs `action` with a client on the configured Redis, then closes it. */
+/**
+ * Runs `action` with a client on the configured Redis (standalone or
+ * cluster), then closes both.
+ */
 export async function withClient<T>(
   config: Config,
   logger: Logger,
@@ -41,10 +49,16 @@ export async function withClient<T>(
 ): Promise<T> {
   // Loaded on use so `--help` and usage errors never load BullMQ.
   const { createGdprClient } = await import('../requests/gdpr-client.js');
+  const { openRedisConnection } = await import('../queues/redis-connection.js');
+  const redis = openRedisConnection(config.redis, 'producer');
+  redis.on('error', (err: unknown) => {
+    logger.debug({ err }, 'Redis connection error');
+  });
   const client = createGdprClient({
-    redis: config.redis.url,
+    redis,
     prefix: config.redis.prefix,
     maxSubjectsPerRequest: config.worker.maxSubjectsPerRequest,
+    pseudonymKey: config.retention.pseudonymKey,
     logger,
   });
   try {
@@ -53,5 +67,6 @@ export async function withClient<T>(
     await client.close().catch((error: unknown) => {
       logger.debug({ err: error }, 'Closing the Redis client failed');
     });
+    redis.disconnect();
   }
 }

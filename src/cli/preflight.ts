@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
-
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
+import { openRedisConnection } from '../queues/redis-connection.js';
 import { StartupRefusedError, UnreachableError } from './cli-errors.js';
 import {
   runStartupChecks,
@@ -9,26 +8,18 @@ import {
   startupChecksPassed,
 } from './startup-checks.js';
 
-const REDIS_CONNECT_TIMEOUT_MS = 2000;
 const STREAM_PROBE_TIMEOUT_MS = 5000;
 
 /**
  * Runs the start-up checks on a short-lived Redis connection of its own,
- * so a failing check never leaves a half-open client behind.
+ * so a failing check never leaves a half-open client behind. On a cluster
+ * the settings are read from every master.
  */
 export async function collectStartupChecks(
   config: Config,
   options: { readonly probeStream: boolean },
 ): Promise<StartupCheck[]> {
-  const redis = new Redis(config.redis.url, {
-    lazyConnect: true,
-    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-    // ioredis otherwise holds the process for 2 s after a failed connect.
-    disconnectTimeout: 50,
-  });
+  const redis = openRedisConnection(config.redis, 'probe');
   // Failures surface through the checks; without a listener ioredis would
   // print them as unhandled error events.
   redis.on('error', () => {});

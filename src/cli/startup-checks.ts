@@ -64,7 +64,7 @@ async function checkRedis(redis: Redis | Cluster): Promise<StartupCheck[]> {
         name: 'redis.reachable',
         status: 'fail',
         message: 'Redis does not answer PING',
-        fix: 'Check REDIS_URL and that Redis is running and reachable.',
+        fix: 'Check REDIS_URL (or REDIS_CLUSTER_NODES) and that Redis is running and reachable.',
         unreachable: true,
       },
     ];

@@ -1,26 +1,24 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 import { GdprError } from '../errors/gdpr-error.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable-error.js';
+import {
+  openStandaloneRedis,
+  PRODUCER_COMMAND_TIMEOUT_MS,
+} from '../queues/redis-connection.js';
 import type { RedisClient } from './lua-script.js';
 
 /** How long one library call may wait for Redis before giving up. */
-export const REDIS_DEADLINE_MS = 5000;
+export const REDIS_DEADLINE_MS = PRODUCER_COMMAND_TIMEOUT_MS;
 
 /**
  * A connection for the producer library that fails fast: a short connect
  * timeout, one retry per command, and a command timeout, so an unreachable
  * Redis answers with `RedisUnavailableError` in seconds instead of queueing
- * commands forever.
+ * commands forever; a failed connect does not hold the process open.
  */
 export function openProducerConnection(url: string): Redis {
-  return new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    commandTimeout: REDIS_DEADLINE_MS,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
+  return openStandaloneRedis(url, 'producer');
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+
+import type { RedisConnection } from '../queues/redis-connection.js';
 
 /** How long `/readyz` waits for Redis before calling the service unready. */
 const READY_TIMEOUT_MS = 1000;
@@ -10,7 +11,10 @@ const READY_TIMEOUT_MS = 1000;
  * an instance that could not enqueue anything. The configuration was
  * validated before the server started, so a running server has a valid one.
  */
-export function registerHealthRoutes(app: FastifyInstance, redis: Redis): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  redis: RedisConnection,
+): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
@@ -21,7 +25,10 @@ export function registerHealthRoutes(app: FastifyInstance, redis: Redis): void {
   });
 }
 
-async function pingWithin(redis: Redis, timeoutMs: number): Promise<boolean> {
+async function pingWithin(
+  redis: RedisConnection,
+  timeoutMs: number,
+): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);

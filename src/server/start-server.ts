@@ -1,11 +1,14 @@
 import { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 import type { Config } from '../config/config.js';
 import { createMetricsRegistry } from '../metrics/metrics-registry.js';
 import { ALL_QUEUES } from '../queues/queue-names.js';
+import {
+  openRedisConnection,
+  type RedisConnection,
+} from '../queues/redis-connection.js';
 import { createGdprClient } from '../requests/gdpr-client.js';
 import type { GdprClient } from '../requests/gdpr-client-types.js';
 import { RecordStore } from '../requests/record-store.js';
@@ -45,12 +48,9 @@ export async function startServer(
   const prefix = config.redis.prefix;
 
   // Commands fail after a short while instead of queueing forever, so a
-  // request while Redis is down gets a prompt 503.
-  // TODO: connect to a Redis Cluster when the workers' connection factory supports one.
-  const redis = new Redis(config.redis.url, {
-    maxRetriesPerRequest: 2,
-    connectTimeout: 5000,
-  });
+  // request while Redis is down gets a prompt 503. A Redis Cluster when
+  // REDIS_CLUSTER_NODES is set.
+  const redis = openRedisConnection(config.redis, 'server');
   redis.on('error', (error) => {
     logger.debug({ err: error }, 'Redis connection error');
   });
@@ -124,7 +124,7 @@ async function configure(
   deps: {
     config: Config;
     logger: Logger;
-    redis: Redis;
+    redis: RedisConnection;
     client: GdprClient;
     queues: readonly Queue[];
   },

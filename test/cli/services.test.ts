@@ -55,6 +55,17 @@ describe('long-running commands', () => {
     try {
       const [, url] = await service.waitFor(LISTENING, 15_000);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      // Each part binds its component once: a JSON line with a key twice
+      // is ambiguous to log collectors.
+      const lines = service.output().stdout.split('\n');
+      const componentsOf = (message: string) =>
+        lines
+          .find((line) => line.includes(message))
+          ?.match(/"component":"\w+"/g);
+      expect(componentsOf('HTTP server listening')).toEqual([
+        '"component":"server"',
+      ]);
+      expect(componentsOf('workers started')).toEqual(['"component":"worker"']);
 
       const erased = await runCli(
         ['erase', '--user', 'svc-1', '--json', '--wait'],

@@ -65,9 +65,12 @@ describe('request lifecycle', () => {
     });
     await h.client.waitForRequest(requestId, { timeoutMs: 20_000 });
 
-    const job = await queue('webhooks').getJob(`${requestId}~webhook`);
-    expect(job?.name).toBe('deliver');
-    expect(job?.data).toEqual({ requestId });
+    // Queued by the follow-ups right after the final status is written.
+    const job = await pollUntil('the webhook job to be queued', async () =>
+      queue('webhooks').getJob(`${requestId}~webhook`),
+    );
+    expect(job.name).toBe('deliver');
+    expect(job.data).toEqual({ requestId });
   });
 
   it('lets the records outlive the jobs: every key of a finished request expires after the retention', async () => {

@@ -6,12 +6,15 @@ import type { Cluster } from 'ioredis';
 
 import { createGdprClient } from '../../src/requests/gdpr-client.js';
 import type { GdprClient } from '../../src/requests/gdpr-client-types.js';
+import type { RequestRecord } from '../../src/requests/request-record.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import {
   startWorkers,
   type StartWorkersOptions,
   type WorkersHandle,
 } from '../../workers/start-workers.js';
+import { runCli } from '../cli/cli-runner.js';
+import { type ChildHandle } from '../support/child-process.js';
 import { batchTotals, printFigures } from '../support/figures.js';
 import { captureLog } from '../support/log-capture.js';
 import { makePopulation, split } from '../support/population.js';
@@ -19,13 +22,18 @@ import {
   type LocalRedisCluster,
   startRedisCluster,
 } from '../support/redis-cluster.js';
+import { startServerProcess } from '../support/server-process.js';
 import {
+  API_TOKEN,
+  deleteKeysUnder,
   STREAM_KEY,
   STREAM_SECRET,
   testConfig,
+  testEnv,
   uniquePrefix,
 } from '../support/test-env.js';
 import { waitForAll } from '../support/wait-all.js';
+import { WorkerFleet } from '../support/worker-processes.js';
 
 /**
  * The pipeline on a local 3-master Redis Cluster: every key of ours and of
@@ -195,4 +203,117 @@ describe('Redis Cluster: erasure, export, retries and the shared rate budget on 
       windowsUsed: perWindow.size,
     };
   }, 90_000);
+});
+
+/**
+ * The shipped entry points on a cluster, configured only through
+ * REDIS_CLUSTER_NODES: a worker process, the CLI and `serve`. REDIS_URL
+ * points at a closed port, so anything that ignored the cluster setting
+ * would fail instead of passing by luck.
+ */
+describe('Redis Cluster from REDIS_CLUSTER_NODES: worker process, CLI and serve', () => {
+  const prefix = uniquePrefix('cluster-env');
+  const people = makePopulation(60, 6);
+  let cluster: LocalRedisCluster;
+  let admin: Cluster;
+  let sandbox: Sandbox;
+  let logDir: string;
+  let fleet: WorkerFleet | undefined;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    logDir = await mkdtemp(join(tmpdir(), 'gdpr-cluster-env-'));
+    cluster = await startRedisCluster(3);
+    admin = cluster.connect({ maxRetriesPerRequest: 2 });
+    sandbox = await startSandbox({
+      apiKey: STREAM_KEY,
+      apiSecret: STREAM_SECRET,
+      taskDurationMs: 30,
+      seed: people.seed,
+    });
+    env = {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      ...testEnv({
+        prefix,
+        streamUrl: sandbox.url,
+        redisUrl: 'redis://127.0.0.1:1',
+        exportDir: join(logDir, 'exports'),
+        extra: {
+          REDIS_CLUSTER_NODES: cluster.nodes
+            .map((node) => `${node.host}:${node.port}`)
+            .join(','),
+          API_TOKEN,
+          LOG_LEVEL: 'info',
+        },
+      }),
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    await fleet?.stop();
+    await deleteKeysUnder(admin, prefix).catch(() => undefined);
+    admin?.disconnect();
+    await sandbox?.close();
+    await cluster?.stop();
+    await rm(logDir, { recursive: true, force: true });
+  });
+
+  it('refuses to start on a prefix without a hash tag, naming QUEUE_PREFIX', async () => {
+    const result = await runCli(['worker'], { ...env, QUEUE_PREFIX: 'gdpr' });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('QUEUE_PREFIX');
+    expect(result.stderr).toContain('hash tag');
+  });
+
+  it('checks the settings of every master', async () => {
+    const result = await runCli(['check', '--no-stream-probe', '--json'], env);
+
+    expect(result.code).toBe(0);
+    const { checks } = JSON.parse(result.stdout) as {
+      checks: { name: string; status: string }[];
+    };
+    expect(
+      checks.find((check) => check.name === 'redis.maxmemory-policy')?.status,
+    ).toBe('ok');
+  });
+
+  it('completes an erasure enqueued by the CLI and run by a worker process', async () => {
+    fleet = new WorkerFleet(env, logDir);
+    const worker: ChildHandle = fleet.spawn();
+    const server = await startServerProcess(env, join(logDir, 'serve.log'));
+    try {
+      const userIds = people.userIds.slice(0, 30);
+      const result = await runCli(
+        [
+          'erase',
+          ...userIds.flatMap((id) => ['--user', id]),
+          '--channel',
+          people.channelCids[0]!,
+          '--json',
+          '--wait',
+        ],
+        env,
+        30_000,
+      );
+
+      expect(worker.hasExited()).toBe(false);
+      expect(result.code).toBe(0);
+      const record = JSON.parse(result.stdout) as RequestRecord;
+      expect(record.status).toBe('completed');
+      expect(record.verification?.passed).toBe(true);
+      expect(userIds.filter((id) => sandbox.state.user(id))).toEqual([]);
+
+      const status = await fetch(
+        `${server.url}/v1/requests/${encodeURIComponent(record.id)}`,
+        { headers: { authorization: `Bearer ${API_TOKEN}` } },
+      );
+      expect(status.status).toBe(200);
+      expect(((await status.json()) as RequestRecord).status).toBe('completed');
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });

@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { Redis } from 'ioredis';
 
 import { createStreamCallRecorder } from '../../src/metrics/stream-call-recorder.js';
 import { RateBudget } from '../../src/rate-budget/rate-budget.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { WorkerFleet } from '../support/worker-processes.js';
 import {
   familyNames,
   parseMetrics,
@@ -12,6 +19,7 @@ import {
   startTestServer,
   type TestServer,
 } from './helpers/test-server.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -254,4 +262,87 @@ describe('/metrics', () => {
       expect(value).not.toMatch(/^req_/);
     }
   });
+});
+
+describe('/metrics with a worker process', () => {
+  const apiKey = 'metrics-worker-key';
+  const apiSecret = 'metrics-worker-secret-7d2c';
+  let server: TestServer;
+  let sandbox: Sandbox;
+  let logDir: string;
+  let fleet: WorkerFleet | undefined;
+
+  beforeAll(async () => {
+    logDir = await mkdtemp(join(tmpdir(), 'metrics-worker-'));
+    server = await startTestServer({
+      QUEUE_PREFIX: `test-metrics-worker-${randomUUID()}`,
+    });
+    sandbox = await startSandbox({
+      apiKey,
+      apiSecret,
+      taskDurationMs: 20,
+      seed: { users: [{ id: 'mw-1' }, { id: 'mw-2' }] },
+    });
+  });
+  afterAll(async () => {
+    await fleet?.stop();
+    await sandbox?.close();
+    await server?.close();
+    await rm(logDir, { recursive: true, force: true });
+  });
+
+  it('reports the Stream calls a worker in another process made', async () => {
+    fleet = new WorkerFleet(
+      {
+        STREAM_API_KEY: apiKey,
+        STREAM_API_SECRET: apiSecret,
+        STREAM_BASE_URL: sandbox.url,
+        QUEUE_PREFIX: server.prefix,
+        TASK_POLL_INITIAL_MS: '20',
+        TASK_POLL_MAX_MS: '100',
+        LOG_LEVEL: 'warn',
+      },
+      logDir,
+    );
+    fleet.spawn();
+    const response = await server.api(
+      '/v1/erasure-requests',
+      json({ userIds: ['mw-1', 'mw-2'], mode: 'hard' }),
+    );
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    await waitFor(async () => {
+      const status = await server.api(`/v1/requests/${id}`);
+      const record = (await status.json()) as { status: string };
+      return record.status === 'completed' ? true : undefined;
+    }, 'the erasure to complete');
+
+    // The worker writes its counts about once a second.
+    const samples = await waitFor(async () => {
+      const { samples } = await scrape(server);
+      const deletes = sampleValue(samples, 'stream_gdpr_stream_calls_total', {
+        endpoint: 'deleteUsers',
+        status_class: '2xx',
+      });
+      return deletes === undefined ? undefined : samples;
+    }, 'deleteUsers calls on /metrics');
+
+    expect(
+      sampleValue(samples, 'stream_gdpr_stream_calls_total', {
+        endpoint: 'deleteUsers',
+        status_class: '2xx',
+      }),
+    ).toBe(1);
+    expect(
+      sampleValue(samples, 'stream_gdpr_stream_call_duration_seconds_count', {
+        endpoint: 'deleteUsers',
+      }),
+    ).toBe(1);
+    expect(
+      sampleValue(samples, 'stream_gdpr_stream_calls_total', {
+        endpoint: 'getTask',
+        status_class: '2xx',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+  }, 30_000);
 });

@@ -41,6 +41,8 @@ export function testEnv(options: {
     TASK_POLL_INITIAL_MS: '30',
     TASK_POLL_MAX_MS: '200',
     RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
+    // A killed worker's jobs are taken over after about 1.5 of these.
+    LOCK_DURATION_MS: '10000',
     LOG_LEVEL: 'warn',
     ...(options.exportDir ? { EXPORT_DIR: options.exportDir } : {}),
     ...options.extra,

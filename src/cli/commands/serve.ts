@@ -23,7 +23,8 @@ export function registerServeCommand(program: Command): void {
     .addHelpText('after', EXAMPLES)
     .action(async () => {
       const config = loadConfig();
-      const logger = createServiceLogger(config, 'server');
+      // startServer binds `component: server` itself.
+      const logger = createServiceLogger(config);
       const stop = stopRequested(logger);
       // The server enqueues but never calls Stream, so it needs no credentials.
       await assertReadyToStart(config, logger, ['stream.credentials']);

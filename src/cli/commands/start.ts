@@ -23,14 +23,19 @@ export function registerStartCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       requireConfig(config, ['streamCredentials']);
-      const logger = createServiceLogger(config, 'start');
+      // Each part binds its own component (`worker`, `server`).
+      const logger = createServiceLogger(config);
       const stop = stopRequested(logger);
       await assertReadyToStart(config, logger);
 
       const { startWorkers } =
         await import('../../../workers/start-workers.js');
       const { startServer } = await import('../../server/start-server.js');
-      const workers = await startWorkers({ config, logger });
+      const workers = await startWorkers({
+        config,
+        logger: logger.child({ component: 'worker' }),
+        recordStreamCalls: true,
+      });
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer({ config, logger });

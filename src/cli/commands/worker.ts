@@ -26,15 +26,13 @@ export function registerWorkerCommand(program: Command): void {
       const config = loadConfig();
       requireConfig(config, ['streamCredentials']);
       const logger = createServiceLogger(config, 'worker');
-      // Not runWorkerProcess: its signal handlers are installed only after
-      // the workers started, so an early SIGTERM would skip the graceful close.
+      // Installed first, so a signal during the checks or the start is
+      // queued and ends in a graceful close.
       const stop = stopRequested(logger);
       await assertReadyToStart(config, logger);
-      const { startWorkers } =
-        await import('../../../workers/start-workers.js');
-      const workers = await startWorkers({ config, logger });
-      await stop;
-      await workers.close();
+      const { runWorkerProcess } =
+        await import('../../../workers/worker-process.js');
+      await runWorkerProcess(config, logger, { stop });
       process.exitCode = EXIT.ok;
     });
 }

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { Redis } from 'ioredis';
-
+import { openStandaloneRedis } from '../../queues/redis-connection.js';
 import { UnreachableError } from '../cli-errors.js';
 import { freePort } from './free-port.js';
 
@@ -33,14 +32,8 @@ export async function pingRedis(
   url: string,
   timeoutMs: number,
 ): Promise<boolean> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
+  const redis = openStandaloneRedis(url, 'probe', {
     connectTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-    // ioredis otherwise holds the process for 2 s after a failed connect.
-    disconnectTimeout: 50,
   });
   redis.on('error', () => {});
   try {
@@ -58,7 +51,7 @@ export async function deleteKeysWithPrefix(
   url: string,
   prefix: string,
 ): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  const redis = openStandaloneRedis(url, 'producer', { lazyConnect: false });
   redis.on('error', () => {});
   try {
     let cursor = '0';

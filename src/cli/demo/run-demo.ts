@@ -77,13 +77,12 @@ async function setUp(
   const logger = createLogger({
     level: log.level,
     destination: pino.destination(2),
-    base: { component: 'demo' },
   });
   const sandbox = await startSandbox({
     apiKey: credentials.streamApiKey,
     apiSecret: credentials.streamApiSecret,
     seed: demoSeed(),
-    logger,
+    logger: logger.child({ component: 'sandbox' }),
   });
   await stack.add('sandbox', () => sandbox.close());
 
@@ -96,7 +95,12 @@ async function setUp(
     httpPort: await choosePort(env),
     env,
   });
-  const workers = await startWorkers({ config, logger });
+  // Each part binds its own component; startServer binds `server`.
+  const workers = await startWorkers({
+    config,
+    logger: logger.child({ component: 'worker' }),
+    recordStreamCalls: true,
+  });
   await stack.add('workers', () => workers.close());
   const server = await startServer({ config, logger });
   await stack.add('server', () => server.close());
@@ -104,7 +108,7 @@ async function setUp(
     redis: redis.url,
     prefix,
     maxSubjectsPerRequest: config.worker.maxSubjectsPerRequest,
-    logger,
+    logger: logger.child({ component: 'demo' }),
   });
   await stack.add('client', () => client.close());
 
