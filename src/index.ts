@@ -1,6 +1,7 @@
 /**
  * The package's main export: the producer library, the record and input
- * types, and the errors it throws.
+ * types, the errors it throws, and what a receiver needs to check our
+ * completion webhooks.
  */
 export { ConfigError } from './errors/config-error.js';
 export { GdprError, isRetryable } from './errors/gdpr-error.js';
@@ -18,6 +19,9 @@ export type {
   ErasureRequestInput,
   ExportRequestInput,
   GdprClient,
+  SubjectNotHandledReason,
+  SubjectOutcome,
+  SubjectRequestMatch,
   WaitOptions,
 } from './requests/gdpr-client-types.js';
 export { RecordStore } from './requests/record-store.js';
@@ -25,6 +29,8 @@ export type {
   BatchOutcome,
   BatchStatus,
   BatchTarget,
+  DeadlineFlag,
+  DeadlineState,
   ErasureMode,
   ErasureOptions,
   ExportArtifact,
@@ -37,5 +43,12 @@ export type {
   RequestStatus,
   SubjectFailure,
   Verification,
+  WebhookDeliveryStatus,
 } from './requests/request-record.js';
 export { TERMINAL_STATUSES } from './requests/request-record.js';
+export {
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifyWebhookSignature,
+} from './webhook/webhook-signature.js';
+export type { WebhookSummary } from './webhook/webhook-summary.js';

@@ -1,10 +1,9 @@
+import { deadlineFlag } from '../requests/deadline.js';
 import type { RequestRecord } from '../requests/request-record.js';
 import { TERMINAL_STATUSES } from '../requests/request-record.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { count } from './plural.js';
 import { formatDuration, progressOf } from './progress.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Exit code for a request in this state: 1 when it (partially) failed. */
 export function exitCodeForRecord(record: RequestRecord): ExitCode {
@@ -29,7 +28,8 @@ export function formatRecordSummary(
   const progress = progressOf(record, now);
   const lines = [
     `Request ${record.id} (${record.kind}): ${record.status}`,
-    `  subjects:  ${count(record.counts.users, 'user')}, ${count(record.counts.channels, 'channel')}`,
+    `  subjects:  ${count(record.counts.users, 'user')}, ${count(record.counts.channels, 'channel')}` +
+      (record.subjects.pseudonymised ? ' (pseudonymised)' : ''),
     `  batches:   ${progress.batchesDone}/${progress.batchesTotal} ended` +
       (progress.batchesFailed > 0 ? `, ${progress.batchesFailed} failed` : ''),
     `  received:  ${record.receivedAt}`,
@@ -46,6 +46,12 @@ export function formatRecordSummary(
   if (record.artifacts) {
     lines.push(
       `  export:    ${count(record.artifacts.files.length, 'file')} in ${record.artifacts.directory}`,
+    );
+  }
+  if (record.webhook) {
+    const { state, attempts, lastStatus } = record.webhook;
+    lines.push(
+      `  webhook:   ${state} after ${count(attempts, 'attempt')} (last HTTP ${lastStatus || 'no answer'})`,
     );
   }
   const failures = record.failureCount ?? record.failures.length;
@@ -67,13 +73,30 @@ export function formatRecordSummary(
   return `${lines.join('\n')}\n`;
 }
 
-/** Flags an open request within 7 days of its deadline, or past it. */
-function deadlineNote(record: RequestRecord, now: number): string {
-  if (TERMINAL_STATUSES.includes(record.status)) return '';
-  const left = Date.parse(record.deadlineAt) - now;
-  if (left < 0) return '  (PAST DEADLINE)';
-  if (left < 7 * DAY_MS) {
-    return `  (due in ${count(Math.ceil(left / DAY_MS), 'day')})`;
+/**
+ * Flags a request within 7 days of its deadline or past it, and one that
+ * finished late, from the record's deadline flag (computed for `now` when
+ * a hand-built record lacks it).
+ */
+export function deadlineNote(
+  record: RequestRecord,
+  now: number = Date.now(),
+): string {
+  const finishedAt = TERMINAL_STATUSES.includes(record.status)
+    ? record.finishedAt
+    : undefined;
+  const flag =
+    record.deadline ?? deadlineFlag(record.deadlineAt, finishedAt, now);
+  const days = Math.abs(flag.daysLeft);
+  switch (flag.state) {
+    case 'due_soon':
+      return `  (due in ${count(days, 'day')})`;
+    case 'overdue':
+      return `  (PAST DEADLINE by ${count(days, 'day')})`;
+    case 'missed':
+      return `  (MISSED: finished ${count(days, 'day')} late)`;
+    case 'on_track':
+    case 'met':
+      return '';
   }
-  return '';
 }

@@ -21,6 +21,13 @@ const DAY = 24 * 60 * 60 * 1000;
  * was generated, and per file the user ids it covers, its size, SHA-256
  * and Stream task id. Returns the artifacts summary kept in the record
  * (which holds no user ids: the record's subjects already do).
+ *
+ * The manifest keeps the real user ids even with RECORD_PSEUDONYMISE: it
+ * is part of the access-request deliverable, stored with the exported data
+ * under the same file permissions and deleted with it after
+ * EXPORT_RETENTION_DAYS. It must therefore be written before the record's
+ * subjects are sealed (finalize does), since afterwards the record's lists
+ * hold fingerprints.
  */
 export async function writeExportManifest(
   ctx: PipelineContext,

@@ -18,7 +18,7 @@ import { jobLogger } from './job-logger.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { DeferSignal } from './pipeline-errors.js';
 import { concludeRequest } from './request-conclusion.js';
-import { afterFinish } from './request-followups.js';
+import { afterFinish, sealFinishedSubjects } from './request-followups.js';
 import { verifyErasure } from './verification.js';
 
 /**
@@ -74,7 +74,9 @@ async function finalize(
     await store.setMeta(requestId, {
       verification: JSON.stringify(verification),
     });
-  } else {
+  } else if (record.artifacts === undefined) {
+    // Written once: a retry after the subjects were sealed would otherwise
+    // read fingerprints into the manifest.
     const artifacts = await writeExportManifest(ctx, requestId, record.batches);
     await store.setMeta(requestId, { artifacts: JSON.stringify(artifacts) });
   }
@@ -84,6 +86,9 @@ async function finalize(
     await store.setMeta(requestId, { error: JSON.stringify(conclusion.error) });
   }
 
+  // Before the final status, so a finished record never shows clear ids
+  // when pseudonymisation is on.
+  await sealFinishedSubjects(ctx, requestId);
   await store.transition(requestId, conclusion.status);
   await afterFinish(ctx, requestId);
   return conclusion.status;

@@ -1,18 +1,22 @@
 import { JOB_NAMES, jobIds } from '../queues/job-ids.js';
 import { retryingJob } from '../queues/job-options.js';
+import { sealSubjects } from '../requests/record-sealing.js';
 import type { ExportArtifacts } from '../requests/request-record.js';
 import type { PipelineContext } from './pipeline-context.js';
 
 /**
- * Idempotent follow-ups of a finished request: its keys expire after the
- * record retention, an export's files get their deletion job, and the
- * completion webhook is queued when one is configured. Safe to repeat.
+ * Idempotent follow-ups of a finished request: its subjects are indexed
+ * (and pseudonymised when configured) if finalize did not already, its
+ * keys expire after the record retention, an export's files get their
+ * deletion job, and the completion webhook is queued when one is
+ * configured. Safe to repeat.
  */
 export async function afterFinish(
   ctx: PipelineContext,
   requestId: string,
 ): Promise<void> {
   const { store, config } = ctx;
+  await sealFinishedSubjects(ctx, requestId);
   await store.expireAfterRetention(requestId);
   const meta = await store.meta(requestId);
   if (meta.artifacts) {
@@ -34,5 +38,25 @@ export async function afterFinish(
       { requestId },
       retryingJob(jobIds.webhook(requestId), config.worker.attempts),
     );
+  }
+}
+
+/**
+ * Indexes a request's subjects for `status --subject` and, with
+ * RECORD_PSEUDONYMISE, replaces its ids by keyed fingerprints. Once per
+ * request; a no-op when already done.
+ */
+export async function sealFinishedSubjects(
+  ctx: PipelineContext,
+  requestId: string,
+): Promise<void> {
+  const { pseudonymise, pseudonymKey } = ctx.config.retention;
+  const sealed = await sealSubjects(
+    ctx.store,
+    requestId,
+    pseudonymise ? pseudonymKey : undefined,
+  );
+  if (sealed && pseudonymise) {
+    ctx.logger.info({ requestId }, 'request subjects pseudonymised');
   }
 }

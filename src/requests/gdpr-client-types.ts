@@ -1,4 +1,9 @@
-import type { ErasureMode, RequestRecord } from './request-record.js';
+import type {
+  ErasureMode,
+  RequestKind,
+  RequestRecord,
+  RequestStatus,
+} from './request-record.js';
 
 /** Input of `requestErasure`; at least one of the two id lists. */
 export interface ErasureRequestInput {
@@ -30,6 +35,34 @@ export interface WaitOptions {
   readonly onProgress?: (record: RequestRecord) => void;
 }
 
+/** What a finished request did with one subject. */
+export type SubjectOutcome =
+  'erased' | 'not_erased' | 'exported' | 'not_exported';
+
+/**
+ * Why a request did not erase (or export) a subject: its batch never ran,
+ * its batch failed, Stream reported the id as not handled, or Stream still
+ * listed it after the tasks ended.
+ */
+export type SubjectNotHandledReason =
+  'not_processed' | 'batch_failed' | 'subject_failed' | 'still_listed';
+
+/** One finished request whose record mentions the subject looked up. */
+export interface SubjectRequestMatch {
+  readonly requestId: string;
+  readonly kind: RequestKind;
+  readonly status: RequestStatus;
+  readonly finishedAt?: string;
+  readonly subjectKind: 'user' | 'channel';
+  readonly outcome: SubjectOutcome;
+  /** True when this request is an erasure that erased the subject. */
+  readonly erased: boolean;
+  /** Set when the outcome is `not_erased` or `not_exported`. */
+  readonly reason?: SubjectNotHandledReason;
+  /** True when the record keeps fingerprints instead of the ids. */
+  readonly pseudonymised: boolean;
+}
+
 export interface GdprClient {
   requestErasure(input: ErasureRequestInput): Promise<EnqueueResult>;
   requestExport(input: ExportRequestInput): Promise<EnqueueResult>;
@@ -42,5 +75,15 @@ export interface GdprClient {
     requestId: string,
     options?: WaitOptions,
   ): Promise<RequestRecord>;
+  /**
+   * The finished requests that mention a subject (a user id, or a channel
+   * cid), oldest first; an empty list when none does. `kind` is told by the
+   * id's shape when omitted. Pseudonymised records are found only when the
+   * client was given their `pseudonymKey`.
+   */
+  findRequestsForSubject(
+    subject: string,
+    kind?: 'user' | 'channel',
+  ): Promise<SubjectRequestMatch[]>;
   close(): Promise<void>;
 }

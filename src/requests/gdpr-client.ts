@@ -25,6 +25,7 @@ import {
   parseExportInput,
 } from './request-input.js';
 import type { RequestRecord } from './request-record.js';
+import { findSubjectRequests, subjectKindOf } from './subject-lookup.js';
 import { waitForRecord } from './wait-for-request.js';
 
 export interface GdprClientOptions {
@@ -34,6 +35,11 @@ export interface GdprClientOptions {
   readonly prefix?: string;
   /** Largest request accepted; 1,000,000 subjects by default. */
   readonly maxSubjectsPerRequest?: number;
+  /**
+   * RECORD_PSEUDONYM_KEY, for `findRequestsForSubject` to find requests
+   * whose records keep fingerprints instead of ids.
+   */
+  readonly pseudonymKey?: string | undefined;
   readonly logger?: Logger;
 }
 
@@ -137,6 +143,13 @@ export function createGdprClient(options: GdprClientOptions): GdprClient {
     async waitForRequest(requestId: string, waitOptions?: WaitOptions) {
       checkRequestId(requestId);
       return waitForRecord(store, requestId, waitOptions);
+    },
+
+    async findRequestsForSubject(subject: string, kind?: 'user' | 'channel') {
+      const subjectKind = subjectKindOf(subject, kind);
+      return withRedis(() =>
+        findSubjectRequests(store, subject, subjectKind, options.pseudonymKey),
+      );
     },
 
     async close() {

@@ -1,3 +1,5 @@
+import { deadlineFlag } from './deadline.js';
+import { WEBHOOK_META_FIELD } from './record-keys.js';
 import type {
   BatchOutcome,
   ErasureOptions,
@@ -10,6 +12,7 @@ import type {
   RequestStatus,
   SubjectFailure,
   Verification,
+  WebhookDeliveryStatus,
 } from './request-record.js';
 
 /** Every status, in a fixed order (the index ZSETs are passed this way). */
@@ -33,8 +36,15 @@ export interface RecordParts {
   readonly stillListed: readonly string[];
 }
 
-/** Assembles the public record from what Redis holds. */
-export function decodeRecord(id: string, parts: RecordParts): RequestRecord {
+/**
+ * Assembles the public record from what Redis holds. The deadline flag is
+ * computed for `now` (epoch ms), so it is current on every read.
+ */
+export function decodeRecord(
+  id: string,
+  parts: RecordParts,
+  now: number = Date.now(),
+): RequestRecord {
   const { meta } = parts;
   const batches = Object.values(parts.batches)
     .map((json) => JSON.parse(json) as BatchOutcome)
@@ -46,7 +56,11 @@ export function decodeRecord(id: string, parts: RecordParts): RequestRecord {
     id,
     kind: meta.kind as RequestKind,
     status: meta.status as RequestStatus,
-    subjects: { userIds: parts.userIds, channelCids: parts.channelCids },
+    subjects: {
+      userIds: parts.userIds,
+      channelCids: parts.channelCids,
+      ...(meta.pseudonymised === '1' ? { pseudonymised: true } : {}),
+    },
     counts: {
       users: Number(meta.users ?? 0),
       channels: Number(meta.channels ?? 0),
@@ -73,6 +87,8 @@ export function decodeRecord(id: string, parts: RecordParts): RequestRecord {
     progress: { batches: total, done: Number(meta.batchDone ?? 0) },
     failureCount,
     ...(parts.subjectsTruncated ? { subjectsTruncated: true } : {}),
+    deadline: deadlineFlag(meta.deadlineAt ?? '', meta.finishedAt, now),
+    ...optional('webhook', parseWebhook(meta[WEBHOOK_META_FIELD])),
   };
 }
 
@@ -83,6 +99,21 @@ export function eventJson(type: string, at: Date, detail?: string): string {
     ...(detail === undefined ? {} : { detail }),
   };
   return JSON.stringify(event);
+}
+
+/**
+ * The webhook field is written by another module (and may be from an
+ * older version), so a value that does not parse is left out, not thrown.
+ */
+function parseWebhook(
+  value: string | undefined,
+): WebhookDeliveryStatus | undefined {
+  try {
+    const parsed = parseJson<WebhookDeliveryStatus>(value);
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseJson<T>(value: string | undefined): T | undefined {

@@ -29,6 +29,9 @@ export function requestKeys(prefix: string, requestId: string): RequestKeys {
   };
 }
 
+/** The meta hash field where src/webhook keeps the delivery, as JSON. */
+export const WEBHOOK_META_FIELD = 'webhook';
+
 /** All keys of one request, for EXPIRE and DEL. */
 export function allRequestKeys(keys: RequestKeys): string[] {
   return Object.values(keys);
@@ -48,6 +51,29 @@ export function indexKeys(prefix: string): IndexKeys {
     open: `${prefix}:idx:open`,
     status: (status) => `${prefix}:idx:status:${status}`,
     updates: `${prefix}:updates`,
+  };
+}
+
+/**
+ * The subject lookup index: one hash per subject, request id → outcome,
+ * named by the subject's keyed fingerprint (`k`, pseudonymised requests)
+ * or its plain digest (`d`, requests that keep their ids).
+ */
+export function subjectIndexKey(
+  prefix: string,
+  scheme: 'k' | 'd',
+  hex: string,
+): string {
+  return `${prefix}:idx:subject:${scheme}:${hex}`;
+}
+
+/** Lists that are built beside a record's own while it is pseudonymised. */
+export function sealingKeys(keys: RequestKeys) {
+  return {
+    users: `${keys.users}:sealing`,
+    channels: `${keys.channels}:sealing`,
+    failures: `${keys.failures}:sealing`,
+    stillListed: `${keys.stillListed}:sealing`,
   };
 }
 

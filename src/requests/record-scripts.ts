@@ -87,3 +87,40 @@ redis.call('PUBLISH', ARGV[4], ARGV[5])
 local total = redis.call('HGET', KEYS[2], 'batchTotal')
 return {1, done, tonumber(total or '0')}
 `);
+
+/**
+ * Ends the sealing of a request's subjects (see record-sealing.ts): when
+ * pseudonymising, swaps each list for its fingerprinted copy (an absent
+ * copy means an empty list), keeping the list's TTL, then marks the record
+ * sealed, in one step.
+ * KEYS: meta, events, users, channels, failures, stillListed, then their
+ *   sealing copies in the same order
+ * ARGV: pseudonymise (0/1), eventJson ('' for none), nowIso
+ * Returns 1 when sealed, 0 when the record no longer exists.
+ */
+export const sealSubjectsScript = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('DEL', KEYS[7], KEYS[8], KEYS[9], KEYS[10])
+  return 0
+end
+if ARGV[1] == '1' then
+  for i = 3, 6 do
+    local copy = KEYS[i + 4]
+    if redis.call('EXISTS', copy) == 1 then
+      local ttl = redis.call('PTTL', KEYS[i])
+      redis.call('RENAME', copy, KEYS[i])
+      if ttl > 0 then
+        redis.call('PEXPIRE', KEYS[i], ttl)
+      else
+        redis.call('PERSIST', KEYS[i])
+      end
+    else
+      redis.call('DEL', KEYS[i])
+    end
+  end
+  redis.call('HSET', KEYS[1], 'pseudonymised', '1')
+end
+redis.call('HSET', KEYS[1], 'subjectsSealed', '1', 'updatedAt', ARGV[3])
+if ARGV[2] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[2]) end
+return 1
+`);

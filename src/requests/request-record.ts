@@ -123,13 +123,49 @@ export interface RequestEvent {
   readonly detail?: string;
 }
 
+/**
+ * Where a request stands against its deadline. Open: `on_track`, `due_soon`
+ * (7 days or less left) or `overdue`; finished: `met` or `missed`.
+ */
+export type DeadlineState =
+  'on_track' | 'due_soon' | 'overdue' | 'met' | 'missed';
+
+export interface DeadlineFlag {
+  readonly state: DeadlineState;
+  /**
+   * Whole days from now (a finished request: from `finishedAt`) to the
+   * deadline, rounded away from zero; negative once the deadline passed.
+   */
+  readonly daysLeft: number;
+}
+
+/** How the completion webhook fared (written by src/webhook). */
+export interface WebhookDeliveryStatus {
+  readonly state: 'pending' | 'delivered' | 'failed';
+  /** The request status this delivery announces. */
+  readonly requestStatus: RequestStatus;
+  readonly attempts: number;
+  /** HTTP status of the last attempt; 0 when no answer came. */
+  readonly lastStatus: number;
+  readonly lastAttemptAt: string;
+  readonly deliveredAt?: string;
+  readonly failedAt?: string;
+}
+
 export interface RequestRecord {
   readonly id: string;
   readonly kind: RequestKind;
   readonly status: RequestStatus;
   readonly subjects: {
+    /**
+     * The user ids; once `pseudonymised`, their keyed fingerprints
+     * (HMAC-SHA256, hex) instead, as are the subjects in `failures` and
+     * `verification.stillListed`.
+     */
     readonly userIds: readonly string[];
     readonly channelCids: readonly string[];
+    /** True once the finished request's ids were replaced by fingerprints. */
+    readonly pseudonymised?: boolean;
   };
   readonly counts: { readonly users: number; readonly channels: number };
   readonly options: ErasureOptions | ExportOptions;
@@ -151,4 +187,11 @@ export interface RequestRecord {
   readonly failureCount?: number;
   /** True when `subjects` was left out or cut short on purpose. */
   readonly subjectsTruncated?: boolean;
+  /**
+   * The deadline flag, computed when the record is read. Records read from
+   * the store always carry it; optional only for records built by hand.
+   */
+  readonly deadline?: DeadlineFlag;
+  /** The completion webhook's delivery, when one is configured. */
+  readonly webhook?: WebhookDeliveryStatus;
 }

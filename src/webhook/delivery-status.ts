@@ -1,25 +1,14 @@
 import type { Cluster, Redis } from 'ioredis';
 
 import { LuaScript } from '../requests/lua-script.js';
-import { requestKeys } from '../requests/record-keys.js';
-import type { RequestStatus } from '../requests/request-record.js';
+import { requestKeys, WEBHOOK_META_FIELD } from '../requests/record-keys.js';
+import type { WebhookDeliveryStatus } from '../requests/request-record.js';
+
+/** The meta hash field holding the delivery, as JSON. */
+const FIELD = WEBHOOK_META_FIELD;
 
 /** How the completion webhook of one request fared; kept on its record. */
-export interface WebhookDelivery {
-  readonly state: 'pending' | 'delivered' | 'failed';
-  /** The request status this delivery announces. */
-  readonly requestStatus: RequestStatus;
-  readonly attempts: number;
-  /** HTTP status of the last attempt; 0 when no answer came. */
-  readonly lastStatus: number;
-  readonly lastAttemptAt: string;
-  readonly deliveredAt?: string;
-  readonly failedAt?: string;
-}
-
-// TODO: decode this field into RequestRecord (record-codec) so getRequest and GET /v1/requests/:id show it.
-/** The meta hash field holding the delivery, as JSON. */
-const FIELD = 'webhook';
+export type WebhookDelivery = WebhookDeliveryStatus;
 
 /**
  * HSET only if the record still exists: writing to an expired one would
@@ -35,7 +24,7 @@ return 1
 /**
  * Reads and writes the `webhook` field of a request's meta hash
  * (`<prefix>:req:<id>`). It sits beside the record's own fields, so it
- * expires with the record; `getRequest` does not read it (yet).
+ * expires with the record; `getRequest` shows it as `record.webhook`.
  */
 export async function readDelivery(
   redis: Redis | Cluster,
