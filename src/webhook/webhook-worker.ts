@@ -25,8 +25,7 @@ export interface WebhookWorkerOptions {
 export function createWebhookWorker(
   options: WebhookWorkerOptions,
 ): Worker<WebhookJobData, WebhookJobResult> {
-  const { config, connection } = options;
-  const logger = options.logger.child({ component: 'webhook' });
+  const { config, connection, logger } = options;
   const deps = {
     redis: connection,
     prefix: config.redis.prefix,
