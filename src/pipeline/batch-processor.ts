@@ -9,15 +9,9 @@ import { pollBatch } from './batch-poll.js';
 import { BatchRun } from './batch-run.js';
 import { submitBatch } from './batch-submit.js';
 import { toFailureReason } from './failure-reason.js';
-import {
-  AttemptFailedError,
-  delayJob,
-  finalFailure,
-  willRetry,
-} from './job-control.js';
+import { endFailedAttempt } from './job-control.js';
 import { jobLogger } from './job-logger.js';
 import type { PipelineContext } from './pipeline-context.js';
-import { DeferSignal } from './pipeline-errors.js';
 
 /**
  * Processes one batch job: a step machine whose state is the batch
@@ -41,16 +35,16 @@ export function createBatchProcessor(ctx: PipelineContext) {
       if (run.outcome.taskId) await pollBatch(run, options);
       else await submitBatch(run, options);
     } catch (error) {
-      if (error instanceof DeferSignal) return delayJob(job, token, error.at);
-      const reason = toFailureReason(error, await run.terms());
-      if (willRetry(job, error)) {
-        logger.warn({ batchIndex, reason }, 'batch attempt failed; will retry');
-        throw new AttemptFailedError(reason);
-      }
-
-      await run.fail(reason);
-      logger.error({ batchIndex, reason }, 'batch failed');
-      throw finalFailure(reason);
+      return endFailedAttempt(error, {
+        job,
+        token,
+        logger,
+        fields: { batchIndex },
+        reasonOf: async (cause) => toFailureReason(cause, await run.terms()),
+        recordFinal: (reason) => run.fail(reason),
+        retryMessage: 'batch attempt failed; will retry',
+        finalMessage: 'batch failed',
+      });
     }
   };
 }

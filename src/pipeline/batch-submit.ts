@@ -5,7 +5,7 @@ import { exportSingleUser } from './batch-export.js';
 import type { BatchRun } from './batch-run.js';
 import { DeferSignal } from './pipeline-errors.js';
 import { callStream } from './stream-call.js';
-import { channelsStillListed, usersStillListed } from './subject-check.js';
+import { stillListed } from './subject-check.js';
 
 /**
  * Submits the batch to Stream and records the task id before any waiting.
@@ -121,9 +121,8 @@ function send(
 async function stillToDo(run: BatchRun, ids: string[]): Promise<string[]> {
   switch (run.outcome.target) {
     case 'users':
-      return usersStillListed(run.ctx, ids);
     case 'channels':
-      return channelsStillListed(run.ctx, ids);
+      return stillListed(run.ctx, run.outcome.target, ids);
     case 'export':
       return ids;
   }

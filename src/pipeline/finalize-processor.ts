@@ -8,15 +8,9 @@ import {
 } from '../requests/request-record.js';
 import { writeExportManifest } from './export-manifest.js';
 import { toFailureReason } from './failure-reason.js';
-import {
-  AttemptFailedError,
-  delayJob,
-  finalFailure,
-  willRetry,
-} from './job-control.js';
+import { endFailedAttempt } from './job-control.js';
 import { jobLogger } from './job-logger.js';
 import type { PipelineContext } from './pipeline-context.js';
-import { DeferSignal } from './pipeline-errors.js';
 import { concludeRequest } from './request-conclusion.js';
 import { afterFinish, sealFinishedSubjects } from './request-followups.js';
 import { verifyErasure } from './verification.js';
@@ -42,16 +36,15 @@ export function createFinalizeProcessor(ctx: PipelineContext) {
       const finalStatus = await finalize(ctx, requestId);
       logger.info({ status: finalStatus }, 'request finished');
     } catch (error) {
-      if (error instanceof DeferSignal) return delayJob(job, token, error.at);
-      const reason = toFailureReason(error);
-      if (willRetry(job, error)) {
-        logger.warn({ reason }, 'finalize attempt failed; will retry');
-        throw new AttemptFailedError(reason);
-      }
-
-      await concludeUnfinalized(ctx, requestId, reason);
-      logger.error({ reason }, 'request could not be finalized');
-      throw finalFailure(reason);
+      return endFailedAttempt(error, {
+        job,
+        token,
+        logger,
+        reasonOf: (cause) => toFailureReason(cause),
+        recordFinal: (reason) => concludeUnfinalized(ctx, requestId, reason),
+        retryMessage: 'finalize attempt failed; will retry',
+        finalMessage: 'request could not be finalized',
+      });
     }
   };
 }

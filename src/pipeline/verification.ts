@@ -1,22 +1,19 @@
-import { STREAM_BATCH_LIMITS } from '../stream/stream-api.js';
 import type { PipelineContext } from './pipeline-context.js';
-import { callStream } from './stream-call.js';
+import { checkWindow, type ListedTarget, windowSize } from './subject-check.js';
 
 export interface VerificationTally {
   readonly stillListedCount: number;
 }
 
-const TARGETS = [
-  { list: 'users', size: STREAM_BATCH_LIMITS.queryUsers },
-  { list: 'channels', size: STREAM_BATCH_LIMITS.queryChannels },
-] as const;
+const TARGETS: readonly ListedTarget[] = ['users', 'channels'];
 
 /**
  * Asks Stream, after all tasks ended, whether any subject of an erasure is
- * still listed (Query Users by 100, Query Channels by 30). Resumable: the
- * offset reached is saved after every query, so a deferral (rate budget)
- * or a retry continues where it stopped and a million-subject request
- * never starts over.
+ * still listed (Query Users by 100, Query Channels by 30, up to eight
+ * queries at once). Resumable: the offset reached is saved after every
+ * window of concurrent queries, up to the first that failed, so a deferral
+ * (rate budget) or a retry continues where it stopped and a
+ * million-subject request never starts over.
  */
 export async function verifyErasure(
   ctx: PipelineContext,
@@ -24,7 +21,7 @@ export async function verifyErasure(
 ): Promise<VerificationTally> {
   const { store } = ctx;
   const keys = store.keys(requestId);
-  for (const { list, size } of TARGETS) {
+  for (const list of TARGETS) {
     const cursorField = `verify_${list}`;
     const [totalText, cursorText] = await store.redis.hmget(
       keys.meta,
@@ -34,39 +31,27 @@ export async function verifyErasure(
     const total = Number(totalText ?? 0);
     let offset = Number(cursorText ?? 0);
     while (offset < total) {
-      const ids = await store.readIds(requestId, list, offset, size);
+      const ids = await store.readIds(
+        requestId,
+        list,
+        offset,
+        windowSize(list),
+      );
       if (ids.length === 0) break;
-      const listed = await query(ctx, list, ids);
-      offset += ids.length;
+      const window = await checkWindow(ctx, list, ids);
+      offset += window.checked;
       const multi = store.redis.multi();
-      if (listed.length > 0) {
-        multi.rpush(keys.stillListed, ...listed);
-        multi.hincrby(keys.meta, 'stillListedCount', listed.length);
+      if (window.listed.length > 0) {
+        multi.rpush(keys.stillListed, ...window.listed);
+        multi.hincrby(keys.meta, 'stillListedCount', window.listed.length);
       }
 
       multi.hset(keys.meta, cursorField, offset);
       await multi.exec();
+      if (window.failure) throw window.failure.error;
     }
   }
 
   const count = await store.redis.hget(keys.meta, 'stillListedCount');
   return { stillListedCount: Number(count ?? 0) };
-}
-
-async function query(
-  ctx: PipelineContext,
-  list: 'users' | 'channels',
-  ids: readonly string[],
-): Promise<readonly string[]> {
-  if (list === 'users') {
-    const response = await callStream(ctx.budget, 'queryUsers', () =>
-      ctx.stream.queryUsers(ids),
-    );
-    return response.data.ids;
-  }
-
-  const response = await callStream(ctx.budget, 'queryChannels', () =>
-    ctx.stream.queryChannels(ids),
-  );
-  return response.data.cids;
 }

@@ -3,8 +3,9 @@ import { Redis } from 'ioredis';
 import { runStartupChecks } from '../../src/cli/startup-checks.js';
 import { loadConfig } from '../../src/config/config.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { freePort } from '../../src/support/free-port.js';
+import { startPrivateRedis } from '../support/private-redis.js';
 import { cliEnv, runCli } from './cli-runner.js';
-import { freePort, startPrivateRedis } from './test-redis.js';
 
 const API_KEY = 'check-test-key';
 const API_SECRET = 'check-test-secret-0123';
@@ -82,12 +83,9 @@ describe('stream-gdpr check', () => {
 
 describe('runStartupChecks', () => {
   it('fails on an evicting Redis with the fix, and sees AOF persistence', async () => {
-    const lossy = await startPrivateRedis([
-      '--appendonly',
-      'yes',
-      '--maxmemory-policy',
-      'allkeys-lru',
-    ]);
+    const lossy = await startPrivateRedis({
+      settings: ['--appendonly', 'yes', '--maxmemory-policy', 'allkeys-lru'],
+    });
     const redis = new Redis(lossy.url);
     try {
       const config = loadConfig({ REDIS_URL: lossy.url });

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 
 import { Redis } from 'ioredis';
 
+import { freePort } from '../../src/support/free-port.js';
 import { cliEnv, runCli, startCli } from './cli-runner.js';
-import { freePort } from './test-redis.js';
-
-const SHARED_REDIS = 'redis://127.0.0.1:6379';
+import { SHARED_REDIS } from './test-redis.js';
 
 async function keysUnder(url: string, prefix: string): Promise<string[]> {
   const redis = new Redis(url);

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { RequestRecord } from '../../src/requests/request-record.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { deleteKeysUnder } from '../../src/support/redis-keys.js';
 import {
   startWorkers,
   type WorkersHandle,
@@ -71,18 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await workers?.close();
   await sandbox?.close();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(
-      cursor,
-      'MATCH',
-      `${prefix}:*`,
-      'COUNT',
-      1000,
-    );
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteKeysUnder(redis, prefix);
   redis.disconnect();
   await rm(dir, { recursive: true, force: true });
 });

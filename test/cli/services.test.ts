@@ -5,8 +5,9 @@ import { join } from 'node:path';
 
 import type { RequestRecord } from '../../src/requests/request-record.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { startPrivateRedis } from '../support/private-redis.js';
 import { cliEnv, runCli, startCli } from './cli-runner.js';
-import { deleteKeys, SHARED_REDIS, startPrivateRedis } from './test-redis.js';
+import { deleteKeys, SHARED_REDIS } from './test-redis.js';
 
 const API_KEY = 'services-test-key';
 const API_SECRET = 'services-test-secret-0123';
@@ -112,10 +113,9 @@ describe('long-running commands', () => {
   });
 
   it('worker refuses to start on a Redis that may evict jobs, saying how to fix it', async () => {
-    const lossy = await startPrivateRedis([
-      '--maxmemory-policy',
-      'allkeys-lru',
-    ]);
+    const lossy = await startPrivateRedis({
+      settings: ['--maxmemory-policy', 'allkeys-lru'],
+    });
     try {
       const result = await runCli(
         ['worker'],

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 
 import { Redis } from 'ioredis';
 
+import { freePort } from '../../src/support/free-port.js';
 import { cliEnv, runCli } from './cli-runner.js';
-import { freePort } from './test-redis.js';
 
 const COMMANDS = [
   'worker',

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,8 +13,8 @@ import type { SandboxTaskView } from '../../src/sandbox/sandbox-types.js';
 import { batchTotals, printFigures, secondsSince } from '../support/figures.js';
 import { pause } from '../support/poll.js';
 import { makePopulation, split } from '../support/population.js';
+import { tearDown } from '../support/tear-down.js';
 import {
-  deleteKeysUnder,
   STREAM_KEY,
   STREAM_SECRET,
   testEnv,
@@ -42,14 +42,7 @@ describe('crash suite: worker processes SIGKILLed every few seconds', () => {
     dir = await mkdtemp(join(tmpdir(), 'gdpr-crash-'));
   });
 
-  afterAll(async () => {
-    await fleet?.stop();
-    await client?.close();
-    await sandbox?.close();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown([fleet, client, sandbox], { redis, prefix, dir }));
 
   // Kills keep landing until every request finished; each kill costs the
   // lock duration (10 s) before another process takes the jobs over.

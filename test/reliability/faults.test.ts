@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,8 +24,8 @@ import {
 } from '../support/figures.js';
 import { captureLog } from '../support/log-capture.js';
 import { makePopulation, split } from '../support/population.js';
+import { tearDown } from '../support/tear-down.js';
 import {
-  deleteKeysUnder,
   STREAM_KEY,
   STREAM_SECRET,
   testConfig,
@@ -59,14 +59,9 @@ describe('fault suite: erasures and exports under every Stream fault at once', (
     redis = new Redis('redis://127.0.0.1:6379');
   });
 
-  afterAll(async () => {
-    await workers?.close();
-    await client?.close();
-    await sandbox?.close();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
-    await rm(exportDir, { recursive: true, force: true });
-  });
+  afterAll(() =>
+    tearDown([workers, client, sandbox], { redis, prefix, dir: exportDir }),
+  );
 
   // Well over what the run needs (about a minute on 2 cores), so a slow
   // CI machine fails on an assertion rather than on the clock.

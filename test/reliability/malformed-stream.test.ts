@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,8 +14,8 @@ import {
 import { batchTotals, faultsByKind, printFigures } from '../support/figures.js';
 import { captureLog } from '../support/log-capture.js';
 import { makePopulation, split } from '../support/population.js';
+import { tearDown } from '../support/tear-down.js';
 import {
-  deleteKeysUnder,
   STREAM_KEY,
   STREAM_SECRET,
   testConfig,
@@ -37,14 +37,9 @@ describe('malformed Stream responses', () => {
     exportDir = await mkdtemp(join(tmpdir(), 'gdpr-malformed-'));
   });
 
-  afterAll(async () => {
-    await workers?.close();
-    await client?.close();
-    await sandbox?.close();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
-    await rm(exportDir, { recursive: true, force: true });
-  });
+  afterAll(() =>
+    tearDown([workers, client, sandbox], { redis, prefix, dir: exportDir }),
+  );
 
   it('fail the batch attempt retryably with a clear reason, keep the worker running and let the request complete', async () => {
     const people = makePopulation(600, 40);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,11 +23,11 @@ import {
   type ServerProcess,
   startServerProcess,
 } from '../support/server-process.js';
+import { tearDown } from '../support/tear-down.js';
 import {
   API_TOKEN,
   DASHBOARD_PASSWORD,
   DASHBOARD_USER,
-  deleteKeysUnder,
   STREAM_KEY,
   STREAM_SECRET,
   testEnv,
@@ -85,16 +85,13 @@ describe('no leaks: secrets and personal data stay out of logs, failures, metric
     client = createGdprClient({ redis: REDIS_URL, prefix, logger: log.logger });
   });
 
-  afterAll(async () => {
-    await server?.stop();
-    await workers?.close();
-    await client?.close();
-    await sandbox?.close();
-    await receiver?.close();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() =>
+    tearDown([server, workers, client, sandbox, receiver], {
+      redis,
+      prefix,
+      dir,
+    }),
+  );
 
   it('shows no API secret, server JWT, API token, subject id or email anywhere outside the request record', async () => {
     if (!sandbox || !receiver || !server || !client)

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,8 +14,8 @@ import {
 } from '../../workers/start-workers.js';
 import { captureLog } from '../support/log-capture.js';
 import { makePopulation } from '../support/population.js';
+import { tearDown } from '../support/tear-down.js';
 import {
-  deleteKeysUnder,
   STREAM_KEY,
   STREAM_SECRET,
   testConfig,
@@ -62,14 +62,9 @@ describe('rate limits never use up a batch attempt', () => {
     client = createGdprClient({ redis: 'redis://127.0.0.1:6379', prefix });
   });
 
-  afterAll(async () => {
-    await workers?.close();
-    await client?.close();
-    await sandbox?.close();
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
-    await rm(exportDir, { recursive: true, force: true });
-  });
+  afterAll(() =>
+    tearDown([workers, client, sandbox], { redis, prefix, dir: exportDir }),
+  );
 
   it.each(ENDPOINTS)(
     'keeps a batch at one attempt when %s answers 429',

@@ -7,7 +7,7 @@ import type {
   ErasureRequestInput,
   GdprClient,
 } from '../../src/requests/gdpr-client-types.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../src/support/free-port.js';
 import {
   deleteKeysUnder,
   keysUnder,

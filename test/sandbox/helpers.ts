@@ -5,6 +5,7 @@ import {
   type SandboxOptions,
   startSandbox,
 } from '../../src/sandbox/index.js';
+import { pollUntil } from '../support/poll.js';
 
 export const API_KEY = 'sandbox-test-key';
 export const API_SECRET = 'sandbox-test-secret-0123456789abcdef';
@@ -17,20 +18,11 @@ export function startTestSandbox(
 }
 
 /** Polls `probe` until it returns a value other than undefined. */
-export async function waitFor<T>(
+export function waitFor<T>(
   probe: () => T | undefined | Promise<T | undefined>,
   { timeoutMs = 5_000, intervalMs = 10 } = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms`);
-    }
-
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  return pollUntil('a sandbox condition', probe, { timeoutMs, intervalMs });
 }
 
 /** Ids unique to one test, so assertions never see another test's rows. */

@@ -15,6 +15,7 @@ import {
   type StreamClientOptions,
 } from '../../src/stream/stream-client.js';
 import type { StreamCallEvent } from '../../src/stream/stream-types.js';
+import { pollUntil } from '../support/poll.js';
 
 export const API_KEY = 'test-api-key';
 export const API_SECRET = 'test-api-secret-0123456789';
@@ -98,17 +99,11 @@ export async function startHarness(
 }
 
 /** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(
+export function eventually<T>(
   probe: () => Promise<T | undefined>,
   timeoutMs = 5_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return pollUntil('a Stream condition', probe, { timeoutMs, intervalMs: 20 });
 }
 
 /** Waits for a task to finish and returns it. */

@@ -2,15 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Redis } from 'ioredis';
-
-import { type ChildHandle, spawnChild } from './child-process.js';
-import { freePort } from './free-port.js';
-import { pollUntil } from './poll.js';
+import {
+  type RedisServer,
+  startRedisServer,
+} from '../../src/support/redis-server.js';
 
 export interface PrivateRedisOptions {
   /** AOF with fsync on every write, so a kill -9 loses no acknowledged write. */
   readonly appendOnly?: boolean;
+  /** More redis-server settings, e.g. an evicting policy the shared Redis must never get. */
+  readonly settings?: readonly string[];
 }
 
 /**
@@ -36,88 +37,39 @@ export async function startPrivateRedis(
   options: PrivateRedisOptions = {},
 ): Promise<PrivateRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'gdpr-redis-'));
-  const port = await freePort();
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--dir',
-    dir,
-    '--save',
-    '',
-    '--maxmemory-policy',
-    'noeviction',
-    '--loglevel',
-    'warning',
-    ...(options.appendOnly
-      ? ['--appendonly', 'yes', '--appendfsync', 'always']
-      : ['--appendonly', 'no']),
-  ];
-  const url = `redis://127.0.0.1:${port}`;
-  let child: ChildHandle | undefined;
-
-  const launch = async () => {
-    child = spawnChild('redis-server', args, {
+  let server: RedisServer;
+  try {
+    server = await startRedisServer({
+      dir,
       logFile: join(dir, 'redis-server.log'),
+      settings: [
+        '--maxmemory-policy',
+        'noeviction',
+        '--loglevel',
+        'warning',
+        ...(options.appendOnly
+          ? ['--appendonly', 'yes', '--appendfsync', 'always']
+          : []),
+        ...(options.settings ?? []),
+      ],
     });
-    await waitForPong(url, child);
-  };
-  await launch();
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   return {
-    url,
-    port,
+    url: server.url,
+    port: server.port,
     dir,
     get running() {
-      return child !== undefined && !child.hasExited();
+      return server.running;
     },
-    async kill() {
-      await child?.kill('SIGKILL');
-    },
-    async restart() {
-      if (child !== undefined && !child.hasExited()) {
-        throw new Error('redis-server is still running; kill it first');
-      }
-      await launch();
-    },
+    kill: () => server.kill('SIGKILL'),
+    restart: () => server.restart(),
     async stop() {
-      await child?.kill('SIGKILL');
+      await server.kill('SIGKILL');
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Waits until the server at `url` answers PING (and has loaded its AOF). */
-export async function waitForPong(
-  url: string,
-  child?: ChildHandle,
-): Promise<void> {
-  const probe = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    enableOfflineQueue: false,
-  });
-  try {
-    await pollUntil(
-      `redis-server at ${url}`,
-      async () => {
-        if (child?.hasExited()) throw new Error('redis-server exited at start');
-        try {
-          if (probe.status !== 'ready') {
-            probe.disconnect();
-            await probe.connect();
-          }
-          return (await probe.ping()) === 'PONG' ? true : undefined;
-        } catch (error) {
-          if (child?.hasExited()) throw error;
-          return undefined;
-        }
-      },
-      { timeoutMs: 15_000, intervalMs: 50 },
-    );
-  } finally {
-    probe.disconnect();
-  }
 }

@@ -6,10 +6,11 @@ import { promisify } from 'node:util';
 
 import { Cluster, Redis } from 'ioredis';
 
-import { type ChildHandle, spawnChild } from './child-process.js';
-import { freePort } from './free-port.js';
+import {
+  type RedisServer,
+  startRedisServer,
+} from '../../src/support/redis-server.js';
 import { pollUntil } from './poll.js';
-import { waitForPong } from './private-redis.js';
 
 const run = promisify(execFile);
 
@@ -40,47 +41,36 @@ export async function startRedisCluster(
   masters = 3,
 ): Promise<LocalRedisCluster> {
   const root = await mkdtemp(join(tmpdir(), 'gdpr-cluster-'));
-  const children: ChildHandle[] = [];
+  const servers: RedisServer[] = [];
   const nodes: ClusterNode[] = [];
   const stop = async () => {
-    await Promise.all(children.map((child) => child.kill('SIGKILL')));
+    await Promise.all(servers.map((server) => server.kill('SIGKILL')));
     await rm(root, { recursive: true, force: true });
   };
 
   try {
     for (let i = 0; i < masters; i += 1) {
-      const port = await freePort([BUS_OFFSET]);
-      const dir = join(root, String(port));
+      const dir = join(root, `node-${i}`);
       await mkdir(dir);
-      const child = spawnChild(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--dir',
-          dir,
+      const server = await startRedisServer({
+        dir,
+        logFile: join(dir, 'redis-server.log'),
+        alsoFreePorts: [BUS_OFFSET],
+        settings: [
           '--cluster-enabled',
           'yes',
           '--cluster-config-file',
           join(dir, 'nodes.conf'),
           '--cluster-node-timeout',
           '5000',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
           '--maxmemory-policy',
           'noeviction',
           '--loglevel',
           'warning',
         ],
-        { logFile: join(dir, 'redis-server.log') },
-      );
-      children.push(child);
-      nodes.push({ host: '127.0.0.1', port });
-      await waitForPong(`redis://127.0.0.1:${port}`, child);
+      });
+      servers.push(server);
+      nodes.push({ host: '127.0.0.1', port: server.port });
     }
 
     await run('redis-cli', [

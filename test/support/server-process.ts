@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
+import { freePort } from '../../src/support/free-port.js';
 import { type ChildHandle, spawnChild } from './child-process.js';
-import { freePort } from './free-port.js';
 import { pollUntil } from './poll.js';
 
 /** The built CLI; `npm test` builds it first. */

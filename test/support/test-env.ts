@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Cluster, Redis } from 'ioredis';
-
 import { type Config, loadConfig } from '../../src/config/config.js';
 
 /** Credentials the sandbox and our workers share in these tests. */
@@ -54,49 +52,5 @@ export function testConfig(options: Parameters<typeof testEnv>[0]): Config {
   return loadConfig(testEnv(options));
 }
 
-type AnyRedis = Redis | Cluster;
-
-/** Every key under `prefix` (SCAN, never KEYS). On a cluster, the tag's node. */
-export async function keysUnder(
-  redis: AnyRedis,
-  prefix: string,
-): Promise<string[]> {
-  const pattern = `${escapeGlob(prefix)}:*`;
-  const nodes = 'nodes' in redis ? redis.nodes('master') : [redis];
-  const found: string[] = [];
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(
-        cursor,
-        'MATCH',
-        pattern,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      found.push(...keys);
-    } while (cursor !== '0');
-  }
-
-  return found;
-}
-
-/** Deletes every key under `prefix`; the test's own clean-up. */
-export async function deleteKeysUnder(
-  redis: AnyRedis,
-  prefix: string,
-): Promise<void> {
-  const keys = await keysUnder(redis, prefix);
-  // Single-key UNLINKs in a pipeline: valid whatever slots the keys hash
-  // to, should a cluster test ever use a prefix without a hash tag.
-  for (let i = 0; i < keys.length; i += 500) {
-    const pipeline = redis.pipeline();
-    for (const key of keys.slice(i, i + 500)) pipeline.unlink(key);
-    await pipeline.exec();
-  }
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
-}
+// The same SCAN-based helpers the demo uses to clean up after itself.
+export { deleteKeysUnder, keysUnder } from '../../src/support/redis-keys.js';

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import { setTimeout as delay } from 'node:timers/promises';
-
 import { openStandaloneRedis } from '../../queues/redis-connection.js';
+import { deleteKeysUnder } from '../../support/redis-keys.js';
+import { pingRedis, startRedisServer } from '../../support/redis-server.js';
+import { RedisServerStartError } from '../../support/support-errors.js';
 import { UnreachableError } from '../cli-errors.js';
-import { freePort } from './free-port.js';
 
 /** A Redis the demo can use, and how to let go of it. */
 export interface DemoRedis {
@@ -27,25 +26,6 @@ export async function ensureRedis(url: string): Promise<DemoRedis> {
   return startPrivateRedis(url);
 }
 
-/** True when Redis at `url` answers PING within `timeoutMs`. */
-export async function pingRedis(
-  url: string,
-  timeoutMs: number,
-): Promise<boolean> {
-  const redis = openStandaloneRedis(url, 'probe', {
-    connectTimeout: timeoutMs,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /** Deletes every key under `prefix:` (the demo's own, never others'). */
 export async function deleteKeysWithPrefix(
   url: string,
@@ -54,80 +34,39 @@ export async function deleteKeysWithPrefix(
   const redis = openStandaloneRedis(url, 'producer', { lazyConnect: false });
   redis.on('error', () => {});
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${prefix}:*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeysUnder(redis, prefix);
   } finally {
     redis.disconnect();
   }
 }
 
 async function startPrivateRedis(wanted: string): Promise<DemoRedis> {
-  const port = await freePort();
   // TODO: a SIGKILLed demo leaves this redis-server running (no parent-death signal in Node).
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ],
-    { stdio: 'ignore' },
-  );
-  const spawnError = new Promise<Error>((resolve) => {
-    child.once('error', resolve);
-  });
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-  });
-  const url = `redis://127.0.0.1:${port}`;
-
-  const deadline = Date.now() + START_DEADLINE_MS;
-  while (Date.now() < deadline) {
-    const outcome = await Promise.race([
-      spawnError,
-      exited.then(() => 'exited' as const),
-      pingRedis(url, 200),
-    ]);
-    if (outcome instanceof Error) {
+  try {
+    const server = await startRedisServer({
+      startTimeoutMs: START_DEADLINE_MS,
+    });
+    return {
+      url: server.url,
+      private: true,
+      close: () => server.kill('SIGTERM'),
+    };
+  } catch (error) {
+    if (!(error instanceof RedisServerStartError)) throw error;
+    if (error.failure === 'missing') {
       throw new UnreachableError(
         `Redis does not answer at ${hostOf(wanted)} and redis-server is not ` +
           'on PATH: install Redis (e.g. `apt install redis-server` or ' +
           '`brew install redis`) or set REDIS_URL to a running one.',
-        { cause: outcome },
+        { cause: error },
       );
     }
-    if (outcome === 'exited') break;
-    if (outcome) {
-      const close = async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGTERM');
-        await exited;
-      };
-      return { url, private: true, close };
-    }
-    await delay(50);
+    throw new UnreachableError(
+      `Redis does not answer at ${hostOf(wanted)} and a private redis-server ` +
+        'did not start; start Redis or set REDIS_URL to a running one.',
+      { cause: error },
+    );
   }
-
-  child.kill('SIGKILL');
-  throw new UnreachableError(
-    `Redis does not answer at ${hostOf(wanted)} and a private redis-server ` +
-      'did not start; start Redis or set REDIS_URL to a running one.',
-  );
 }
 
 /** host:port of a Redis URL, without any password it may carry. */

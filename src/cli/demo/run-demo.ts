@@ -10,13 +10,13 @@ import { createLogger } from '../../logging/logger.js';
 import { createGdprClient } from '../../requests/gdpr-client.js';
 import { demoSeed, startSandbox } from '../../sandbox/index.js';
 import { startServer } from '../../server/start-server.js';
+import { isPortFree } from '../../support/free-port.js';
 import { EXIT } from '../exit-codes.js';
 import { progressStyleFor } from '../follow-request.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { formatDoneBanner, formatStartBanner } from './demo-banner.js';
 import { runSampleRequests } from './demo-requests.js';
 import { demoConfig, demoCredentials, demoPrefix } from './demo-settings.js';
-import { isPortFree } from './free-port.js';
 import { deleteKeysWithPrefix, ensureRedis, hostOf } from './local-redis.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
