@@ -1,11 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 import { Redis } from 'ioredis';
 
-import { freePort } from './free-port.js';
-import { exited, hasExited, spawnTracked, stopChild } from './processes.js';
-import { pollUntil } from './scope.js';
+import { startRedisServer as startPrivateRedis } from '../src/support/redis-server.js';
 
 /** A redis-server of the bench's own, never the shared one on 6379. */
 export interface BenchRedis {
@@ -22,52 +19,22 @@ export interface BenchRedis {
 
 /** Starts redis-server without persistence on a free port in `dir`. */
 export async function startRedisServer(dir: string): Promise<BenchRedis> {
-  const port = await freePort();
-  if (port === 6379) throw new Error('refusing to run on the shared port');
-  const child: ChildProcess = spawnTracked(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      '--loglevel',
-      'warning',
-    ],
-    { env: process.env, logFile: join(dir, 'redis-server.log') },
-  );
-
-  const url = `redis://127.0.0.1:${port}`;
-  const admin = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => 100,
+  const server = await startPrivateRedis({
+    dir,
+    settings: ['--loglevel', 'warning'],
+    logFile: join(dir, 'redis-server.log'),
   });
-  // Refused connections while the server boots are expected; pollUntil
-  // reports a server that never comes up.
+  // Like every bench child, it must not outlive a crashed or stopped run.
+  const killOnExit = () => void server.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const admin = new Redis(server.url, { maxRetriesPerRequest: 1 });
   admin.on('error', () => undefined);
-  await pollUntil('redis-server start', 10_000, async () => {
-    if (hasExited(child)) throw new Error('redis-server exited at start');
-    try {
-      if (admin.status === 'wait') await admin.connect();
-      return (await admin.ping()) === 'PONG' ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  });
-
-  const server = await admin.info('server');
-  const version = /redis_version:(\S+)/.exec(server)?.[1] ?? 'unknown';
+  const info = await admin.info('server');
+  const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
 
   return {
-    url,
-    port,
+    url: server.url,
+    port: server.port,
     version,
     admin,
     usedMemory: async () => parseUsedMemory(await admin.info('memory')),
@@ -76,8 +43,8 @@ export async function startRedisServer(dir: string): Promise<BenchRedis> {
     },
     stop: async () => {
       admin.disconnect();
-      await stopChild(child, 3_000);
-      await exited(child);
+      process.off('exit', killOnExit);
+      await server.kill('SIGTERM');
     },
   };
 }
