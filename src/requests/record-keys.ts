@@ -55,16 +55,17 @@ export function indexKeys(prefix: string): IndexKeys {
 }
 
 /**
- * The subject lookup index: one hash per subject, request id → outcome,
- * named by the subject's keyed fingerprint (`k`, pseudonymised requests)
- * or its plain digest (`d`, requests that keep their ids).
+ * One bucket of the subject lookup index: a hash whose fields are the rest
+ * of a subject's keyed fingerprint (`k`, pseudonymised requests) or plain
+ * digest (`d`, requests that keep their ids), chosen by the leading hex
+ * characters `bucket` (see subject-index.ts for the values).
  */
-export function subjectIndexKey(
+export function subjectIndexBucketKey(
   prefix: string,
   scheme: 'k' | 'd',
-  hex: string,
+  bucket: string,
 ): string {
-  return `${prefix}:idx:subject:${scheme}:${hex}`;
+  return `${prefix}:idx:subjects:${scheme}:${bucket}`;
 }
 
 /** Lists that are built beside a record's own while it is pseudonymised. */

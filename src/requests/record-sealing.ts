@@ -1,24 +1,28 @@
-import type { SubjectNotHandledReason } from './gdpr-client-types.js';
 import { eventJson } from './record-codec.js';
-import { sealingKeys, subjectIndexKey } from './record-keys.js';
+import { sealingKeys } from './record-keys.js';
 import { sealSubjectsScript } from './record-scripts.js';
 import {
   type BatchTargetList,
   execOrThrow,
   type RecordStore,
 } from './record-store.js';
-import type { BatchOutcome, SubjectFailure } from './request-record.js';
+import type { SubjectFailure } from './request-record.js';
+import {
+  batchLocator,
+  CHUNK,
+  forEachChunk,
+  type OutcomeFacts,
+  outcomeOf,
+  readOutcomeFacts,
+} from './sealing-facts.js';
 import {
   subjectDigest,
   subjectFingerprint,
   type SubjectKind,
 } from './subject-fingerprint.js';
+import { indexSubjects, type SubjectIndexEntry } from './subject-index.js';
 
-/** What one finished request did with one subject, as the index keeps it. */
-export type SubjectOutcomeCode = 'done' | SubjectNotHandledReason;
-
-/** Ids read and indexed per round trip. */
-const CHUNK = 5000;
+export type { SubjectOutcomeCode } from './subject-index.js';
 
 /** Copies of a crashed sealing disappear on their own. */
 const COPY_TTL_S = 60 * 60;
@@ -28,15 +32,9 @@ const LISTS: readonly { list: BatchTargetList; kind: SubjectKind }[] = [
   { list: 'channels', kind: 'channel' },
 ];
 
-interface OutcomeFacts {
-  readonly batches: Record<BatchTargetList, readonly BatchOutcome[]>;
-  readonly failed: Record<BatchTargetList, ReadonlySet<string>>;
-  readonly stillListed: ReadonlySet<string>;
-}
-
 /**
  * Seals a finished request's subjects, once: indexes every subject for
- * `findRequestsForSubject` (a hash per subject, request id → outcome, with
+ * `findRequestsForSubject` (bucketed hashes, see subject-index.ts, with
  * the record's retention as TTL) and, given a pseudonym key, replaces the
  * ids in the subject lists, failures and still-listed entries by keyed
  * fingerprints and marks the record `pseudonymised`. Call it after the
@@ -88,36 +86,6 @@ export async function sealSubjects(
   return sealed === 1;
 }
 
-async function readOutcomeFacts(
-  store: RecordStore,
-  requestId: string,
-): Promise<OutcomeFacts> {
-  const keys = store.keys(requestId);
-  const [batchJson, failureJson, stillListed] = (await execOrThrow(
-    store.redis
-      .pipeline()
-      .hgetall(keys.batches)
-      .lrange(keys.failures, 0, -1)
-      .lrange(keys.stillListed, 0, -1),
-  )) as [Record<string, string>, string[], string[]];
-  const batches = Object.values(batchJson)
-    .map((json) => JSON.parse(json) as BatchOutcome)
-    .sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0));
-  const failures = failureJson.map(
-    (json) => JSON.parse(json) as SubjectFailure,
-  );
-  const failedIn = (list: BatchTargetList) =>
-    new Set(failures.filter((f) => f.target === list).map((f) => f.subject));
-  return {
-    batches: {
-      users: batches.filter((b) => b.target !== 'channels'),
-      channels: batches.filter((b) => b.target === 'channels'),
-    },
-    failed: { users: failedIn('users'), channels: failedIn('channels') },
-    stillListed: new Set(stillListed),
-  };
-}
-
 /** Indexes one subject list and, with a key, builds its fingerprinted copy. */
 async function sealList(
   store: RecordStore,
@@ -133,26 +101,23 @@ async function sealList(
   for (let offset = 0; ; offset += CHUNK) {
     const ids = await store.readIds(requestId, list, offset, CHUNK);
     if (ids.length === 0) break;
-    const pipeline = store.redis.pipeline();
+    const entries: SubjectIndexEntry[] = [];
     const fingerprints: string[] = [];
     const stillListed: string[] = [];
     ids.forEach((id, i) => {
       const outcome = outcomeOf(id, batchAt(offset + i), list, facts);
-      const fingerprint =
-        pseudonymKey === undefined
-          ? undefined
-          : subjectFingerprint(pseudonymKey, kind, id);
-      const indexKey =
-        fingerprint === undefined
-          ? subjectIndexKey(store.prefix, 'd', subjectDigest(kind, id))
-          : subjectIndexKey(store.prefix, 'k', fingerprint);
-      pipeline.hset(indexKey, requestId, outcome);
-      pipeline.expire(indexKey, ttl);
-      if (fingerprint === undefined) return;
+      if (pseudonymKey === undefined) {
+        entries.push({ scheme: 'd', hex: subjectDigest(kind, id), outcome });
+        return;
+      }
+
+      const fingerprint = subjectFingerprint(pseudonymKey, kind, id);
+      entries.push({ scheme: 'k', hex: fingerprint, outcome });
       fingerprints.push(fingerprint);
       // Verification lists users first, then channels: this keeps its order.
       if (facts.stillListed.has(id)) stillListed.push(fingerprint);
     });
+    const pipeline = store.redis.pipeline();
     if (fingerprints.length > 0) {
       pipeline.rpush(copies[list], ...fingerprints);
       pipeline.expire(copies[list], COPY_TTL_S);
@@ -163,7 +128,10 @@ async function sealList(
       pipeline.expire(copies.stillListed, COPY_TTL_S);
     }
 
-    await execOrThrow(pipeline);
+    await Promise.all([
+      indexSubjects(store, requestId, entries, ttl),
+      pipeline.length > 0 ? execOrThrow(pipeline) : undefined,
+    ]);
     if (ids.length < CHUNK) break;
   }
 }
@@ -176,13 +144,7 @@ async function copyFailures(
 ): Promise<void> {
   const keys = store.keys(requestId);
   const copy = sealingKeys(keys).failures;
-  for (let offset = 0; ; offset += CHUNK) {
-    const entries = await store.redis.lrange(
-      keys.failures,
-      offset,
-      offset + CHUNK - 1,
-    );
-    if (entries.length === 0) break;
+  await forEachChunk(store, keys.failures, async (entries) => {
     const rewritten = entries.map((json) => {
       const failure = JSON.parse(json) as SubjectFailure;
       const kind = failure.target === 'channels' ? 'channel' : 'user';
@@ -195,39 +157,5 @@ async function copyFailures(
         .rpush(copy, ...rewritten)
         .expire(copy, COPY_TTL_S),
     );
-    if (entries.length < CHUNK) break;
-  }
-}
-
-function outcomeOf(
-  id: string,
-  batch: BatchOutcome | undefined,
-  list: BatchTargetList,
-  facts: OutcomeFacts,
-): SubjectOutcomeCode {
-  if (batch?.status === 'failed') return 'batch_failed';
-  if (batch?.status !== 'completed') return 'not_processed';
-  if (facts.failed[list].has(id)) return 'subject_failed';
-  if (facts.stillListed.has(id)) return 'still_listed';
-  return 'done';
-}
-
-/**
- * Finds the batch holding a list position. Positions are asked in rising
- * order, so a cursor over the batches (sorted by offset) is enough.
- */
-function batchLocator(batches: readonly BatchOutcome[]) {
-  let i = 0;
-  return (position: number): BatchOutcome | undefined => {
-    while (i < batches.length) {
-      const batch = batches[i];
-      if (batch === undefined) return undefined;
-      const start = batch.offset ?? 0;
-      if (position < start) return undefined;
-      if (position < start + batch.size) return batch;
-      i += 1;
-    }
-
-    return undefined;
-  };
+  });
 }

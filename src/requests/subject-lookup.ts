@@ -4,8 +4,6 @@ import type {
   SubjectOutcome,
   SubjectRequestMatch,
 } from './gdpr-client-types.js';
-import { subjectIndexKey } from './record-keys.js';
-import type { SubjectOutcomeCode } from './record-sealing.js';
 import { execOrThrow, type RecordStore } from './record-store.js';
 import type { RequestKind, RequestStatus } from './request-record.js';
 import {
@@ -14,6 +12,11 @@ import {
   type SubjectKind,
 } from './subject-fingerprint.js';
 import { CID_PATTERN, USER_ID_PATTERN } from './subject-ids.js';
+import {
+  readSubjectIndex,
+  type SubjectIndexScheme,
+  type SubjectOutcomeCode,
+} from './subject-index.js';
 
 const OUTCOME_CODES: ReadonlySet<string> = new Set<SubjectOutcomeCode>([
   'done',
@@ -73,23 +76,15 @@ export async function findSubjectRequests(
   kind: SubjectKind,
   pseudonymKey: string | undefined,
 ): Promise<SubjectRequestMatch[]> {
-  const names = [
-    subjectIndexKey(store.prefix, 'd', subjectDigest(kind, subject)),
+  const names: { scheme: SubjectIndexScheme; hex: string }[] = [
+    { scheme: 'd', hex: subjectDigest(kind, subject) },
   ];
   if (pseudonymKey !== undefined) {
-    const fingerprint = subjectFingerprint(pseudonymKey, kind, subject);
-    names.push(subjectIndexKey(store.prefix, 'k', fingerprint));
+    const hex = subjectFingerprint(pseudonymKey, kind, subject);
+    names.push({ scheme: 'k', hex });
   }
 
-  const lookup = store.redis.pipeline();
-  for (const name of names) lookup.hgetall(name);
-  const entries = new Map<string, string>();
-  for (const hash of (await execOrThrow(lookup)) as Record<string, string>[]) {
-    for (const [requestId, code] of Object.entries(hash)) {
-      entries.set(requestId, code);
-    }
-  }
-
+  const entries = await readSubjectIndex(store, names);
   const ids = [...entries.keys()];
   const read = store.redis.pipeline();
   for (const id of ids) {

@@ -12,7 +12,14 @@ import {
   parseExportInput,
 } from '../../src/requests/request-input.js';
 import type { BatchOutcome } from '../../src/requests/request-record.js';
-import { subjectFingerprint } from '../../src/requests/subject-fingerprint.js';
+import {
+  subjectDigest,
+  subjectFingerprint,
+} from '../../src/requests/subject-fingerprint.js';
+import {
+  indexSubjects,
+  MAX_REQUESTS_PER_SUBJECT,
+} from '../../src/requests/subject-index.js';
 import {
   deleteKeysUnder,
   keysUnder,
@@ -167,9 +174,15 @@ describe('pseudonymising a finished request', () => {
     const usersTtl = await redis.ttl(store.keys('seal-3').users);
     expect(usersTtl).toBeGreaterThan(29 * 86_400);
     const indexKeys = (await keysUnder(redis, prefix)).filter((key) =>
-      key.includes(':idx:subject:'),
+      key.includes(':idx:subjects:'),
     );
-    expect(indexKeys).toHaveLength(USERS.length + CHANNELS.length);
+    const buckets = new Set([
+      ...USERS.map((id) => subjectFingerprint(KEY, 'user', id).slice(0, 4)),
+      ...CHANNELS.map((cid) =>
+        subjectFingerprint(KEY, 'channel', cid).slice(0, 4),
+      ),
+    ]);
+    expect(indexKeys).toHaveLength(buckets.size);
     for (const key of indexKeys) {
       expect(await redis.ttl(key)).toBeGreaterThan(29 * 86_400);
     }
@@ -273,5 +286,91 @@ describe('findRequestsForSubject', () => {
     await redis.del(...Object.values(keys));
 
     expect(await client(KEY).findRequestsForSubject('alice')).toEqual([]);
+  });
+});
+
+describe('the subject index', () => {
+  /** A finished export of alice alone, sealed without a key. */
+  async function exportOfAlice(requestId: string): Promise<void> {
+    const request = parseExportInput(
+      { requestId, userIds: ['alice'] },
+      { maxSubjects: 100 },
+    );
+    await createRecord(store, request, requestFingerprint(request));
+    await store.initBatches(requestId, [batch(0, 'export', 0, 1, 'completed')]);
+    await store.transition(requestId, 'completed');
+    await sealSubjects(store, requestId, undefined);
+  }
+
+  it('keeps one field per subject in a shared bucket, compact enough to stay a listpack', async () => {
+    await finishedErasure('bucketed');
+    await sealSubjects(store, 'bucketed', undefined);
+
+    const digest = subjectDigest('user', 'alice');
+    const bucket = `${prefix}:idx:subjects:d:${digest.slice(0, 4)}`;
+    expect(await redis.hget(bucket, digest.slice(4))).toBe('bucketed:d');
+    expect(await redis.object('ENCODING', bucket)).toBe('listpack');
+  });
+
+  it('finds every request that mentions a subject, once each, even when one is indexed again', async () => {
+    await exportOfAlice('first');
+    await exportOfAlice('second');
+    const alice = subjectDigest('user', 'alice');
+    await indexSubjects(
+      store,
+      'first',
+      [{ scheme: 'd', hex: alice, outcome: 'not_processed' }],
+      60,
+    );
+
+    const matches = await client().findRequestsForSubject('alice');
+
+    expect(
+      matches.map((m) => [m.requestId, m.outcome, m.reason]).sort(),
+    ).toEqual([
+      ['first', 'not_exported', 'not_processed'],
+      ['second', 'exported', undefined],
+    ]);
+  });
+
+  it('remembers a bounded number of requests per subject, dropping the oldest', async () => {
+    const hex = subjectDigest('user', 'alice');
+    const ids = Array.from(
+      { length: MAX_REQUESTS_PER_SUBJECT + 2 },
+      (_, i) => `many-${i}`,
+    );
+    for (const id of ids) {
+      await indexSubjects(
+        store,
+        id,
+        [{ scheme: 'd', hex, outcome: 'done' }],
+        60,
+      );
+    }
+
+    const field = await redis.hget(
+      `${prefix}:idx:subjects:d:${hex.slice(0, 4)}`,
+      hex.slice(4),
+    );
+    expect(field?.split(',')).toEqual(ids.slice(2).map((id) => `${id}:d`));
+  });
+
+  it('never shortens a bucket TTL: it is the longest retention of its entries', async () => {
+    const hex = subjectDigest('user', 'alice');
+    const bucket = `${prefix}:idx:subjects:d:${hex.slice(0, 4)}`;
+    await indexSubjects(
+      store,
+      'long',
+      [{ scheme: 'd', hex, outcome: 'done' }],
+      5000,
+    );
+    await indexSubjects(
+      store,
+      'short',
+      [{ scheme: 'd', hex, outcome: 'done' }],
+      100,
+    );
+
+    expect(await redis.ttl(bucket)).toBeGreaterThan(4000);
   });
 });
