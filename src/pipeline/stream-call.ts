@@ -9,8 +9,10 @@ import { DeferSignal } from './pipeline-errors.js';
 /**
  * One call to Stream under the shared budget: waits its turn (by throwing
  * `DeferSignal`, so the job is delayed rather than blocking a slot),
- * reports Stream's rate-limit headers back to the budget, and turns a 429
- * into a pause of the endpoint for every worker plus a `DeferSignal`.
+ * reports every answer back to the budget (Stream's rate-limit headers, or
+ * their absence), and turns a 429 into a pause of the endpoint for every
+ * worker plus a `DeferSignal`. Calls are probing (see `AcquireOptions`):
+ * until Stream has answered once, one call per endpoint is in flight.
  * `beforeCall` runs once the budget granted the call, before it is sent
  * (the batch step machine marks the batch `submitting` there).
  */
@@ -20,24 +22,40 @@ export async function callStream<T>(
   call: () => Promise<StreamResponse<T>>,
   options: { readonly beforeCall?: () => Promise<void> } = {},
 ): Promise<StreamResponse<T>> {
-  const acquired = await budget.acquire(endpoint);
+  const acquired = await budget.acquire(endpoint, { probe: true });
   if (!acquired.ok) throw new DeferSignal(acquired.retryAt);
-  await options.beforeCall?.();
 
+  let response: StreamResponse<T>;
   try {
-    const response = await call();
-    await budget.observe(endpoint, response.rateLimit);
-    return response;
+    await options.beforeCall?.();
+    response = await call();
   } catch (error) {
-    if (error instanceof StreamRateLimitError) {
-      await budget.pause(endpoint, error.retryAt);
-      throw new DeferSignal(error.retryAt);
-    }
+    await reportFailure(budget, endpoint, error);
+    throw error instanceof StreamRateLimitError
+      ? new DeferSignal(error.retryAt)
+      : error;
+  }
 
-    if (error instanceof StreamHttpError) {
-      await budget.observe(endpoint, error.rateLimit);
-    }
+  await budget.observe(endpoint, response.rateLimit);
+  return response;
+}
 
-    throw error;
+/** Tells the budget how a call ended that brought no usable response. */
+async function reportFailure(
+  budget: RateBudget,
+  endpoint: StreamEndpoint,
+  error: unknown,
+): Promise<void> {
+  if (error instanceof StreamRateLimitError) {
+    await budget.pause(endpoint, error.retryAt);
+  } else if (
+    error instanceof StreamHttpError &&
+    error.rateLimit !== undefined
+  ) {
+    await budget.observe(endpoint, error.rateLimit);
+  } else {
+    // An error without headers (an edge proxy, a timeout) says nothing
+    // about Stream's limit, so the next call probes again.
+    await budget.release(endpoint);
   }
 }

@@ -5,8 +5,15 @@ import { LuaScript } from '../requests/lua-script.js';
  * While the window is our guess, a caller refused is told to look again
  * within `recheckMs` rather than at the guessed end: Stream's headers will
  * soon correct the window, usually to an earlier reset.
+ * Until Stream has answered once (`learned`), probing callers (ones that
+ * report the answer back) also need a place in the probe: at most
+ * `probeCalls` in flight per endpoint, so a cold start of many workers
+ * does not burst past a limit nobody knows yet. A place ends when its
+ * answer is reported; all of them after `probeLeaseMs` without a new one
+ * (their callers may have died). Others look again at `now + probeWaitMs`.
  * KEYS: budget hash.
- * ARGV: nowMs, defaultLimit, defaultWindowMs, marginMs, recheckMs.
+ * ARGV: nowMs, defaultLimit, defaultWindowMs, marginMs, recheckMs,
+ * probeCalls (0: not probing), probeLeaseMs, probeWaitMs.
  * Returns 0 when the call may go ahead, else the epoch ms to try again.
  * A new window starts `marginMs` after the old one has passed, so calls
  * sent just before the reset (counted by Stream in its new window) have
@@ -16,12 +23,18 @@ import { LuaScript } from '../requests/lua-script.js';
 export const acquireScript = new LuaScript(`
 local now = tonumber(ARGV[1])
 local h = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'resetAt',
-  'pausedUntil', 'guessed')
+  'pausedUntil', 'guessed', 'learned', 'probeUntil', 'probeCount')
 local limit = tonumber(h[1]) or tonumber(ARGV[2])
 local remaining = tonumber(h[2])
 local resetAt = tonumber(h[3]) or 0
 local paused = tonumber(h[4]) or 0
 if paused > now then return paused end
+local probing = tonumber(ARGV[6]) > 0 and h[6] ~= '1'
+local inFlight = 0
+if (tonumber(h[7]) or 0) > now then inFlight = tonumber(h[8]) or 0 end
+if probing and inFlight >= tonumber(ARGV[6]) then
+  return now + tonumber(ARGV[8])
+end
 if remaining ~= nil and resetAt <= now and now < resetAt + tonumber(ARGV[4])
 then
   return resetAt + tonumber(ARGV[4])
@@ -39,35 +52,76 @@ if remaining <= 0 then
   return resetAt
 end
 redis.call('HSET', KEYS[1], 'remaining', remaining - 1)
+if probing then
+  redis.call('HSET', KEYS[1], 'probeUntil', now + tonumber(ARGV[7]),
+    'probeCount', inFlight + 1)
+end
 return 0
 `);
 
 /**
- * Adopts what Stream's headers said: its limit and reset time; remaining
- * is the lower of ours and Stream's while our window is still open, since
- * ours already counts calls still in flight.
+ * Reports an answer from Stream and ends its caller's place in the probe.
+ * With headers: adopts Stream's limit and reset time. The first answer
+ * ever (`learned` unset) also adopts Stream's remaining outright, less the
+ * other probe calls still in flight: our window was a guess. Afterwards
+ * remaining is the lower of ours and Stream's while our window is still
+ * open, since ours already counts calls still in flight.
+ * Without headers (ARGV[2] empty) Stream announces no limit: our guess is
+ * all there is, and probing stops.
  * KEYS: budget hash. ARGV: nowMs, limit, remaining, resetAtMs.
  */
 export const observeScript = new LuaScript(`
 local now = tonumber(ARGV[1])
+local h = redis.call('HMGET', KEYS[1], 'remaining', 'resetAt', 'learned',
+  'probeUntil', 'probeCount')
+if ARGV[2] == '' then
+  redis.call('HSET', KEYS[1], 'learned', 1)
+  redis.call('HDEL', KEYS[1], 'probeUntil', 'probeCount')
+  return 1
+end
 local resetAt = tonumber(ARGV[4])
-if resetAt <= now then return 0 end
-local h = redis.call('HMGET', KEYS[1], 'remaining', 'resetAt')
+if resetAt <= now then
+  if h[3] ~= '1' and (tonumber(h[5]) or 0) > 0 then
+    redis.call('HSET', KEYS[1], 'probeCount', tonumber(h[5]) - 1)
+  end
+  return 0
+end
 local remaining = tonumber(ARGV[3])
 local current = tonumber(h[1])
 local currentReset = tonumber(h[2]) or 0
-if current ~= nil and currentReset > now then
-  remaining = math.min(remaining, current)
+if h[3] == '1' then
+  if current ~= nil and currentReset > now then
+    remaining = math.min(remaining, current)
+  end
+elseif (tonumber(h[4]) or 0) > now then
+  local others = (tonumber(h[5]) or 1) - 1
+  remaining = math.max(0, remaining - math.max(0, others))
 end
 redis.call('HSET', KEYS[1], 'limit', ARGV[2], 'remaining', remaining,
-  'resetAt', resetAt, 'guessed', 0)
+  'resetAt', resetAt, 'guessed', 0, 'learned', 1)
+redis.call('HDEL', KEYS[1], 'probeUntil', 'probeCount')
+return 1
+`);
+
+/**
+ * Ends a caller's place in the probe without learning anything (the call
+ * got no answer: a timeout or a broken connection), so another caller may
+ * probe at once.
+ * KEYS: budget hash.
+ */
+export const releaseScript = new LuaScript(`
+local count = tonumber(redis.call('HGET', KEYS[1], 'probeCount') or '0')
+if count > 0 then
+  redis.call('HSET', KEYS[1], 'probeCount', count - 1)
+end
 return 1
 `);
 
 /**
  * Stops every worker from calling an endpoint until `untilMs` (a 429).
  * Stream's reset time ends the current window: afterwards a fresh one
- * starts, whatever window we had guessed.
+ * starts, whatever window we had guessed. The probe ends too; if Stream's
+ * limit is still unknown, the next window probes again.
  * KEYS: budget hash. ARGV: untilMs.
  */
 export const pauseScript = new LuaScript(`
@@ -75,5 +129,6 @@ local untilMs = math.max(tonumber(ARGV[1]),
   tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0'))
 redis.call('HSET', KEYS[1], 'pausedUntil', untilMs, 'remaining', 0,
   'resetAt', untilMs, 'guessed', 0)
+redis.call('HDEL', KEYS[1], 'probeUntil', 'probeCount')
 return 1
 `);

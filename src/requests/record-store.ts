@@ -35,6 +35,15 @@ const SHOWN_ITEMS = 1000;
 
 export type BatchTargetList = 'users' | 'channels';
 
+/** What `statusOf` reads: the fields that change as a request moves. */
+export interface RequestStatusSnapshot {
+  readonly status: RequestStatus;
+  readonly updatedAt: string;
+  /** Batches ended, and planned. */
+  readonly done: number;
+  readonly total: number;
+}
+
 /**
  * Reads and updates request records. The record, not BullMQ's job data, is
  * the truth about a request: it holds the subjects once, every batch's
@@ -98,6 +107,29 @@ export class RecordStore {
       events: values[5] as string[],
       stillListed: values[6] as string[],
     });
+  }
+
+  /**
+   * Status and progress alone (one HMGET of the meta hash), for callers
+   * that watch a request; undefined when no request has this id.
+   */
+  async statusOf(
+    requestId: string,
+  ): Promise<RequestStatusSnapshot | undefined> {
+    const [status, updatedAt, done, total] = await this.redis.hmget(
+      this.keys(requestId).meta,
+      'status',
+      'updatedAt',
+      'batchDone',
+      'batchTotal',
+    );
+    if (status === null) return undefined;
+    return {
+      status: status as RequestStatus,
+      updatedAt: updatedAt ?? '',
+      done: Number(done ?? 0),
+      total: Number(total ?? 0),
+    };
   }
 
   /** Raw meta fields, for the pipeline's own bookkeeping. */
