@@ -27,4 +27,10 @@ async function main(argv: readonly string[]): Promise<void> {
   setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 }
 
+// A reader that stops early (`stream-gdpr --help | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  throw error;
+});
+
 await main(process.argv);
