@@ -6,6 +6,11 @@ import type {
   ErasureOptions,
 } from '../requests/request-record.js';
 import { pollBatch } from './batch-poll.js';
+import {
+  isOperatorRetry,
+  markFailedJob,
+  reopenFailedBatch,
+} from './batch-reopen.js';
 import { BatchRun } from './batch-run.js';
 import { submitBatch } from './batch-submit.js';
 import { toFailureReason } from './failure-reason.js';
@@ -15,8 +20,9 @@ import type { PipelineContext } from './pipeline-context.js';
 
 /**
  * Processes one batch job: a step machine whose state is the batch
- * outcome in Redis, not the job's data. Ended → nothing to do; a task id
- * recorded → poll it; otherwise → submit. Every wait is a delay of the
+ * outcome in Redis, not the job's data. Failed and the job retried by an
+ * operator → reopen (see batch-reopen.ts); ended → nothing to do; a task
+ * id recorded → poll it; otherwise → submit. Every wait is a delay of the
  * job; every failure is either retried (transient) or recorded on the
  * batch and final, so the request always concludes.
  */
@@ -24,8 +30,14 @@ export function createBatchProcessor(ctx: PipelineContext) {
   return async (job: Job<BatchJobData>, token?: string): Promise<void> => {
     const { requestId, batchIndex } = job.data;
     const logger = jobLogger(ctx.logger, job, 'batches');
-    const stored = await ctx.store.getBatch(requestId, batchIndex);
-    // TODO: retrying an ended batch job does nothing (no reopening).
+    let stored = await ctx.store.getBatch(requestId, batchIndex);
+    if (
+      stored?.status === 'failed' &&
+      (await isOperatorRetry(ctx, job, stored))
+    ) {
+      stored = await reopenFailedBatch(ctx, job, stored, logger);
+    }
+
     if (stored === undefined || isEnded(stored)) return;
 
     const options = await erasureOptions(ctx, requestId);
@@ -41,7 +53,10 @@ export function createBatchProcessor(ctx: PipelineContext) {
         logger,
         fields: { batchIndex },
         reasonOf: async (cause) => toFailureReason(cause, await run.terms()),
-        recordFinal: (reason) => run.fail(reason),
+        recordFinal: async (reason) => {
+          await markFailedJob(ctx, job);
+          await run.fail(reason);
+        },
         retryMessage: 'batch attempt failed; will retry',
         finalMessage: 'batch failed',
       });
@@ -62,6 +77,7 @@ export async function endBatchAfterJobFailure(
   const stored = await ctx.store.getBatch(requestId, batchIndex);
   if (stored === undefined || isEnded(stored)) return;
   const run = new BatchRun(ctx, requestId, stored, ctx.logger);
+  await markFailedJob(ctx, job);
   await run.fail({
     code: 'job_failed',
     message: 'the batch job failed without recording an outcome',

@@ -9,6 +9,7 @@ import type {
 } from '../requests/request-record.js';
 import { sensitiveTerms } from '../stream/scrub.js';
 import type { PipelineContext } from './pipeline-context.js';
+import { roundJobId } from './round-job-id.js';
 
 type Patch = {
   -readonly [K in keyof BatchOutcome]?: BatchOutcome[K] | undefined;
@@ -101,15 +102,16 @@ export class BatchRun {
   }
 }
 
-/** Queues the request's finalize job (deduplicated by job id). */
+/** Queues the request's finalize job (deduplicated by job id per round). */
 export async function addFinalizeJob(
   ctx: PipelineContext,
   requestId: string,
 ): Promise<void> {
+  const jobId = await roundJobId(ctx, requestId, jobIds.finalize(requestId));
   await ctx.queues.finalize.add(
     JOB_NAMES.finalize,
     { requestId },
-    retryingJob(jobIds.finalize(requestId), ctx.config.worker.attempts),
+    retryingJob(jobId, ctx.config.worker.attempts),
   );
 }
 

@@ -32,6 +32,11 @@ export function createFinalizeProcessor(ctx: PipelineContext) {
       return afterFinish(ctx, requestId);
     }
 
+    // A finalize of an earlier round, outrun by a reopened batch: the
+    // batch queues this round's finalize when it ends.
+    const progress = await ctx.store.batchProgress(requestId);
+    if (progress.done < progress.total) return;
+
     try {
       const finalStatus = await finalize(ctx, requestId);
       logger.info({ status: finalStatus }, 'request finished');

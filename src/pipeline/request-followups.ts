@@ -3,6 +3,7 @@ import { retryingJob } from '../queues/job-options.js';
 import { sealSubjects } from '../requests/record-sealing.js';
 import type { ExportArtifacts } from '../requests/request-record.js';
 import type { PipelineContext } from './pipeline-context.js';
+import { roundJobId } from './round-job-id.js';
 
 /**
  * Idempotent follow-ups of a finished request: its subjects are indexed
@@ -33,10 +34,11 @@ export async function afterFinish(
   }
 
   if (config.webhook.url) {
+    const jobId = await roundJobId(ctx, requestId, jobIds.webhook(requestId));
     await ctx.queues.webhooks.add(
       JOB_NAMES.deliver,
       { requestId },
-      retryingJob(jobIds.webhook(requestId), config.worker.attempts),
+      retryingJob(jobId, config.worker.attempts),
     );
   }
 }

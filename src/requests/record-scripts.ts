@@ -124,3 +124,51 @@ redis.call('HSET', KEYS[1], 'subjectsSealed', '1', 'updatedAt', ARGV[3])
 if ARGV[2] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[2]) end
 return 1
 `);
+
+/**
+ * Reopens a failed batch, and its request when the request had concluded,
+ * in one step (see record-reopening.ts). Refuses a request whose subjects
+ * were pseudonymised: its ids are gone.
+ * KEYS: meta, batches, events, stillListed, open, then one ZSET per status
+ *   in STATUS_ORDER
+ * ARGV: requestId, batchIndex, reopenedOutcomeJson, nowMs, nowIso,
+ *   batchEventJson, runningEventJson, updatesChannel, deadlineMs,
+ *   terminal statuses (comma list), 1-based position of `running` in
+ *   STATUS_ORDER, marker field to delete
+ * Returns `missing`, `sealed`, `not_failed`, `batch` (the request was still
+ * open) or `request` (the request was reopened too).
+ */
+export const reopenBatchScript = new LuaScript(`
+local meta = redis.call('HMGET', KEYS[1], 'status', 'pseudonymised')
+if not meta[1] then return 'missing' end
+if meta[2] == '1' then return 'sealed' end
+local previous = redis.call('HGET', KEYS[2], ARGV[2])
+if not previous or cjson.decode(previous)['status'] ~= 'failed' then
+  return 'not_failed'
+end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'batchDone', -1)
+redis.call('HINCRBY', KEYS[1], 'round', 1)
+redis.call('HDEL', KEYS[1], ARGV[12])
+redis.call('RPUSH', KEYS[3], ARGV[6])
+local result = 'batch'
+local terminal = false
+for s in string.gmatch(ARGV[10], '[^,]+') do
+  if s == meta[1] then terminal = true end
+end
+if terminal then
+  for i = 6, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+  redis.call('ZADD', KEYS[5 + tonumber(ARGV[11])], ARGV[4], ARGV[1])
+  redis.call('ZADD', KEYS[5], ARGV[9], ARGV[1])
+  redis.call('HSET', KEYS[1], 'status', 'running')
+  redis.call('HDEL', KEYS[1], 'finishedAt', 'error', 'verification',
+    'verify_users', 'verify_channels', 'stillListedCount', 'webhook',
+    'subjectsSealed', 'artifacts')
+  redis.call('DEL', KEYS[4])
+  redis.call('RPUSH', KEYS[3], ARGV[7])
+  result = 'request'
+end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[5])
+redis.call('PUBLISH', ARGV[8], ARGV[1])
+return result
+`);
