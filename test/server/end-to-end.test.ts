@@ -57,8 +57,20 @@ describe('a request over HTTP, end to end', () => {
     for (const user of USERS) expect(sandbox.state.user(user)).toBeUndefined();
 
     await stack.recorder.flush();
-    const text = await (await fetch(`${server.url}/metrics`)).text();
-    const samples = parseMetrics(text);
+    // The record turns terminal inside the finalize job, a moment before
+    // BullMQ marks that job completed: wait for the job, not the record.
+    const samples = await waitFor(async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const parsed = parseMetrics(text);
+      const finalized = sampleValue(
+        parsed,
+        'stream_gdpr_jobs_completed_total',
+        {
+          queue: 'finalize',
+        },
+      );
+      return finalized === 1 ? parsed : undefined;
+    }, 'the finalize job to complete');
     expect(
       sampleValue(samples, 'stream_gdpr_stream_calls_total', {
         endpoint: 'deleteUsers',
