@@ -3,7 +3,7 @@ import {
   type BenchSandboxOptions,
   startBenchSandbox,
 } from './bench-sandbox.js';
-import type { BenchContext } from './context.js';
+import type { BenchContext, Outcome } from './context.js';
 import { batchPhase, openLibraryErasure } from './library-erasure.js';
 import { callCounts, type CallSample } from './rate-usage.js';
 import { describeError, type Scope } from './scope.js';
@@ -88,6 +88,19 @@ export async function runOurErasure(
     })),
     peakRss,
     batchPhase: batchPhase(finished.record),
+  };
+}
+
+/** What results.json keeps of one run of our worker, or why it failed. */
+export function runDetails(run: Outcome<OurRun>): Record<string, unknown> {
+  if (!run.ok) return { error: run.error };
+  return {
+    enqueueMs: run.value.enqueueMs,
+    completionMs: run.value.completionMs,
+    batchPhase: run.value.batchPhase,
+    workerPeakRss: run.value.peakRss,
+    record: recordSummary(run.value.record, run.value.startedAt),
+    calls: callCounts(run.value.calls),
   };
 }
 

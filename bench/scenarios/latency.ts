@@ -2,8 +2,7 @@ import type { BenchSandboxOptions } from '../bench-sandbox.js';
 import type { BenchRow, ScenarioResult } from '../bench-types.js';
 import { type BenchContext, measure } from '../context.js';
 import { runCustomerScript } from '../customer-run.js';
-import { recordSummary, runOurErasure } from '../our-erasure.js';
-import { callCounts } from '../rate-usage.js';
+import { runDetails, runOurErasure } from '../our-erasure.js';
 import { failedRow, firstError, valueOf } from '../rows.js';
 import { formatDuration } from '../table.js';
 import { benchUserIds } from '../user-ids.js';
@@ -117,16 +116,7 @@ export async function latencyScenario(
     details: {
       users: userCount,
       sandbox: LATENCY_SANDBOX,
-      ours: ours.ok
-        ? {
-            enqueueMs: ours.value.enqueueMs,
-            completionMs: ours.value.completionMs,
-            batchPhase: ours.value.batchPhase,
-            workerPeakRss: ours.value.peakRss,
-            record: recordSummary(ours.value.record, ours.value.startedAt),
-            calls: callCounts(ours.value.calls),
-          }
-        : { error: ours.error },
+      ours: runDetails(ours),
       sequential: valueOf(sequential),
       parallel: valueOf(parallel),
     },

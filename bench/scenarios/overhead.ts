@@ -5,9 +5,8 @@ import type { BenchRow, ScenarioResult } from '../bench-types.js';
 import { runJsonChild } from '../child-json.js';
 import { type BenchContext, measure, type Outcome } from '../context.js';
 import type { NoopConfig, NoopResult } from '../noop-worker.js';
-import { type OurRun, recordSummary, runOurErasure } from '../our-erasure.js';
+import { type OurRun, runDetails, runOurErasure } from '../our-erasure.js';
 import { NOOP_WORKER } from '../paths.js';
-import { callCounts } from '../rate-usage.js';
 import { failedRow, firstError, valueOf } from '../rows.js';
 import { benchUserIds } from '../user-ids.js';
 import { BENCH_API_KEY, BENCH_API_SECRET } from '../worker-fleet.js';
@@ -149,16 +148,7 @@ export async function overheadScenario(
       users: userCount,
       concurrency,
       sandbox: OVERHEAD_SANDBOX,
-      ours: ours.ok
-        ? {
-            enqueueMs: ours.value.enqueueMs,
-            completionMs: ours.value.completionMs,
-            batchPhase: ours.value.batchPhase,
-            workerPeakRss: ours.value.peakRss,
-            record: recordSummary(ours.value.record, ours.value.startedAt),
-            calls: callCounts(ours.value.calls),
-          }
-        : { error: ours.error },
+      ours: runDetails(ours),
       noop: valueOf(noop),
       bareHttp: valueOf(bare),
     },

@@ -1,7 +1,6 @@
 import type { BenchRow, ScenarioResult } from '../bench-types.js';
 import { type BenchContext, measure, type Outcome } from '../context.js';
-import { type OurRun, recordSummary, runOurErasure } from '../our-erasure.js';
-import { callCounts } from '../rate-usage.js';
+import { type OurRun, runDetails, runOurErasure } from '../our-erasure.js';
 import { failedRow, firstError } from '../rows.js';
 import { formatDuration } from '../table.js';
 import { benchUserIds } from '../user-ids.js';
@@ -61,18 +60,12 @@ export async function workersScenario(
     };
   }
 
-  const detail = (run: Outcome<OurRun>) =>
-    run.ok
-      ? {
-          completionMs: run.value.completionMs,
-          batchPhase: run.value.batchPhase,
-          workerPeakRss: run.value.peakRss,
-          record: recordSummary(run.value.record, run.value.startedAt),
-          calls: callCounts(run.value.calls),
-        }
-      : { error: run.error };
   return {
     rows: [row],
-    details: { users: userCount, one: detail(one), three: detail(three) },
+    details: {
+      users: userCount,
+      one: runDetails(one),
+      three: runDetails(three),
+    },
   };
 }
