@@ -36,6 +36,16 @@ interface Tally {
   rejectedFields: Record<string, number>;
 }
 
+function emptyTally(): Tally {
+  return {
+    accepted: 0,
+    repeated: 0,
+    invalidInput: 0,
+    conflict: 0,
+    rejectedFields: {},
+  };
+}
+
 /**
  * The library's answer to one payload, checked against the contract: a
  * stored request with sane ids, or a typed rejection that wrote nothing.
@@ -116,13 +126,7 @@ describe('bad input to the library (property-based, fast-check)', () => {
   });
 
   it('stores each generated erasure payload as a sane request or rejects it with InputError, writing nothing', async () => {
-    const tally: Tally = {
-      accepted: 0,
-      repeated: 0,
-      invalidInput: 0,
-      conflict: 0,
-      rejectedFields: {},
-    };
+    const tally = emptyTally();
     await fc.assert(
       fc.asyncProperty(erasurePayload, (payload) =>
         checkOne(admin, tally, () =>
@@ -137,13 +141,7 @@ describe('bad input to the library (property-based, fast-check)', () => {
   }, 120_000);
 
   it('stores each generated export payload as a sane request or rejects it with InputError, writing nothing', async () => {
-    const tally: Tally = {
-      accepted: 0,
-      repeated: 0,
-      invalidInput: 0,
-      conflict: 0,
-      rejectedFields: {},
-    };
+    const tally = emptyTally();
     await fc.assert(
       fc.asyncProperty(exportPayload, (payload) =>
         checkOne(admin, tally, () =>
