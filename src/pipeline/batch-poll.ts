@@ -14,6 +14,7 @@ import {
   TaskTimeoutError,
 } from './pipeline-errors.js';
 import { callStream } from './stream-call.js';
+import { checkEndingBatch } from './verification.js';
 
 /**
  * Polls the batch's recorded task once. Still running: the job is delayed
@@ -74,7 +75,7 @@ async function onCompleted(run: BatchRun, task: StreamTask): Promise<void> {
   const failures: SubjectFailure[] = [];
   for (const id of await run.ids()) {
     const entry = results[id];
-    // Ids absent from the result are left to the verification step.
+    // Ids absent from the result are left to the verification.
     if (entry === undefined || isOk(entry)) continue;
     failures.push({
       subject: id,
@@ -93,7 +94,7 @@ async function onCompleted(run: BatchRun, task: StreamTask): Promise<void> {
     );
   }
 
-  await run.complete({}, failures);
+  await run.complete({}, failures, await checkEndingBatch(run));
 }
 
 async function onFailed(run: BatchRun, task: StreamTask): Promise<void> {

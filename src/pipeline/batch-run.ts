@@ -69,9 +69,15 @@ export class BatchRun {
     await this.ctx.store.putBatch(this.requestId, this.#outcome);
   }
 
+  /**
+   * Ends the batch completed, with the subjects Stream reported it did not
+   * handle and, when they were checked as the batch ended, the ids Stream
+   * still lists (otherwise the request's verification checks them).
+   */
   async complete(
     patch: Patch = {},
     failures: readonly SubjectFailure[] = [],
+    check?: { readonly listed: readonly string[] },
   ): Promise<void> {
     await this.ctx.store.addFailures(this.requestId, failures);
     await this.#end(
@@ -82,6 +88,7 @@ export class BatchRun {
         error: undefined,
         finishedAt: new Date().toISOString(),
       }),
+      check,
     );
   }
 
@@ -95,9 +102,12 @@ export class BatchRun {
     );
   }
 
-  async #end(outcome: BatchOutcome): Promise<void> {
+  async #end(
+    outcome: BatchOutcome,
+    check?: { readonly listed: readonly string[] },
+  ): Promise<void> {
     this.#outcome = outcome;
-    const ended = await this.ctx.store.endBatch(this.requestId, outcome);
+    const ended = await this.ctx.store.endBatch(this.requestId, outcome, check);
     if (ended.allEnded) await addFinalizeJob(this.ctx, this.requestId);
   }
 }

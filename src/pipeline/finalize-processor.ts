@@ -17,7 +17,8 @@ import { verifyErasure } from './verification.js';
 
 /**
  * Concludes a request once every batch ended: verifies an erasure against
- * Stream's query endpoints (resumably), writes an export's manifest and
+ * Stream's query endpoints (the batches not checked as they ended,
+ * resumably), writes an export's manifest and
  * schedules its deletion, sets the final status, lets the record expire
  * after the retention period and queues the completion webhook.
  */
@@ -63,7 +64,8 @@ async function finalize(
   if (record === undefined) return 'failed';
   let stillListedCount = 0;
   if (record.kind === 'erasure') {
-    stillListedCount = (await verifyErasure(ctx, requestId)).stillListedCount;
+    stillListedCount = (await verifyErasure(ctx, requestId, record.batches))
+      .stillListedCount;
     const verification: Omit<Verification, 'stillListed'> = {
       checkedAt: new Date().toISOString(),
       passed: stillListedCount === 0,

@@ -14,6 +14,8 @@ export interface RequestKeys {
   readonly failures: string;
   readonly events: string;
   readonly stillListed: string;
+  /** Bitmap: bit N set once batch N's subjects were checked against Stream. */
+  readonly verified: string;
 }
 
 export function requestKeys(prefix: string, requestId: string): RequestKeys {
@@ -26,6 +28,7 @@ export function requestKeys(prefix: string, requestId: string): RequestKeys {
     failures: `${base}:failures`,
     events: `${base}:events`,
     stillListed: `${base}:still`,
+    verified: `${base}:verified`,
   };
 }
 

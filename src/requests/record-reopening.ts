@@ -24,9 +24,10 @@ export type ReopenResult =
  * follow-up jobs get fresh ids) and `markerField` is dropped from its
  * meta. A concluded request goes back to `running`, back into the open
  * index, and loses what its conclusion left: `finishedAt`, `error`, the
- * verification and its cursors, the still-listed list, the webhook
- * delivery, the subject sealing mark and an export's manifest, and its
- * keys no longer expire. Refused for a pseudonymised request.
+ * verification, the webhook delivery, the subject sealing mark and an
+ * export's manifest, and its keys no longer expire. Either way every
+ * batch's check against Stream and the still-listed list are dropped, so
+ * the request is verified afresh. Refused for a pseudonymised request.
  */
 export async function reopenBatch(
   store: RecordStore,
@@ -46,6 +47,7 @@ export async function reopenBatch(
       keys.events,
       keys.stillListed,
       store.index.open,
+      keys.verified,
       ...STATUS_ORDER.map((s) => store.index.status(s)),
     ],
     [

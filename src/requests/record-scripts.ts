@@ -66,12 +66,34 @@ return ARGV[2]
 `);
 
 /**
- * Records a batch's final outcome once and counts it as done.
- * KEYS: batches, meta
- * ARGV: batchIndex, outcomeJson, nowIso, updatesChannel, requestId
+ * Marks a batch's subjects as checked against Stream, once: sets the
+ * batch's bit and adds the ids Stream still lists to the request's list
+ * and count. A second check of the same batch changes nothing.
+ * KEYS: verified, stillListed, meta; ARGV: batchIndex, then listed ids
+ * from ARGV[FIRST_LISTED] on.
+ */
+const RECORD_VERIFICATION = `
+local function recordVerification(verified, stillListed, meta, index, first)
+  if redis.call('GETBIT', verified, index) == 1 then return 0 end
+  redis.call('SETBIT', verified, index, 1)
+  local count = #ARGV - first + 1
+  if count > 0 then
+    redis.call('RPUSH', stillListed, unpack(ARGV, first))
+    redis.call('HINCRBY', meta, 'stillListedCount', count)
+  end
+  return 1
+end
+`;
+
+/**
+ * Records a batch's final outcome once and counts it as done; when the
+ * batch's subjects were checked as it ended, records that check too.
+ * KEYS: batches, meta, verified, stillListed
+ * ARGV: batchIndex, outcomeJson, nowIso, updatesChannel, requestId,
+ *   checked (0/1), then the ids Stream still lists
  * Returns {counted (0/1), done, total}.
  */
-export const endBatchScript = new LuaScript(`
+export const endBatchScript = new LuaScript(`${RECORD_VERIFICATION}
 local previous = redis.call('HGET', KEYS[1], ARGV[1])
 if previous then
   local status = cjson.decode(previous)['status']
@@ -81,11 +103,26 @@ if previous then
   end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[6] == '1' then
+  recordVerification(KEYS[3], KEYS[4], KEYS[2], ARGV[1], 7)
+end
 local done = redis.call('HINCRBY', KEYS[2], 'batchDone', 1)
 redis.call('HSET', KEYS[2], 'updatedAt', ARGV[3])
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 local total = redis.call('HGET', KEYS[2], 'batchTotal')
 return {1, done, tonumber(total or '0')}
+`);
+
+/**
+ * Records the check of an ended batch's subjects (see verification.ts),
+ * once per batch, while the request exists.
+ * KEYS: verified, stillListed, meta
+ * ARGV: batchIndex, then the ids Stream still lists
+ * Returns 1 when recorded, 0 when already recorded or the request is gone.
+ */
+export const recordVerificationScript = new LuaScript(`${RECORD_VERIFICATION}
+if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
+return recordVerification(KEYS[1], KEYS[2], KEYS[3], ARGV[1], 2)
 `);
 
 /**
@@ -127,10 +164,12 @@ return 1
 
 /**
  * Reopens a failed batch, and its request when the request had concluded,
- * in one step (see record-reopening.ts). Refuses a request whose subjects
- * were pseudonymised: its ids are gone.
- * KEYS: meta, batches, events, stillListed, open, then one ZSET per status
- *   in STATUS_ORDER
+ * in one step (see record-reopening.ts). Every batch's check against
+ * Stream is forgotten, so the request is verified afresh once the batch
+ * ends. Refuses a request whose subjects were pseudonymised: its ids are
+ * gone.
+ * KEYS: meta, batches, events, stillListed, open, verified, then one ZSET
+ *   per status in STATUS_ORDER
  * ARGV: requestId, batchIndex, reopenedOutcomeJson, nowMs, nowIso,
  *   batchEventJson, runningEventJson, updatesChannel, deadlineMs,
  *   terminal statuses (comma list), 1-based position of `running` in
@@ -150,6 +189,8 @@ redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'batchDone', -1)
 redis.call('HINCRBY', KEYS[1], 'round', 1)
 redis.call('HDEL', KEYS[1], ARGV[12])
+redis.call('HDEL', KEYS[1], 'stillListedCount')
+redis.call('DEL', KEYS[4], KEYS[6])
 redis.call('RPUSH', KEYS[3], ARGV[6])
 local result = 'batch'
 local terminal = false
@@ -157,14 +198,12 @@ for s in string.gmatch(ARGV[10], '[^,]+') do
   if s == meta[1] then terminal = true end
 end
 if terminal then
-  for i = 6, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
-  redis.call('ZADD', KEYS[5 + tonumber(ARGV[11])], ARGV[4], ARGV[1])
+  for i = 7, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+  redis.call('ZADD', KEYS[6 + tonumber(ARGV[11])], ARGV[4], ARGV[1])
   redis.call('ZADD', KEYS[5], ARGV[9], ARGV[1])
   redis.call('HSET', KEYS[1], 'status', 'running')
   redis.call('HDEL', KEYS[1], 'finishedAt', 'error', 'verification',
-    'verify_users', 'verify_channels', 'stillListedCount', 'webhook',
-    'subjectsSealed', 'artifacts')
-  redis.call('DEL', KEYS[4])
+    'webhook', 'subjectsSealed', 'artifacts')
   redis.call('RPUSH', KEYS[3], ARGV[7])
   result = 'request'
 end

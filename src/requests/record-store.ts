@@ -6,7 +6,11 @@ import {
   indexKeys,
   requestKeys,
 } from './record-keys.js';
-import { endBatchScript, transitionScript } from './record-scripts.js';
+import {
+  endBatchScript,
+  recordVerificationScript,
+  transitionScript,
+} from './record-scripts.js';
 import type {
   BatchOutcome,
   RequestRecord,
@@ -193,26 +197,60 @@ export class RecordStore {
   }
 
   /**
-   * Records a batch's final outcome (completed or failed) exactly once.
+   * Records a batch's final outcome (completed or failed) exactly once,
+   * with the check of its subjects against Stream when one was made as it
+   * ended (`listed`: the ids Stream still lists).
    * `allEnded` is true for the one call that ended the last batch.
    */
   async endBatch(
     requestId: string,
     outcome: BatchOutcome,
+    check?: { readonly listed: readonly string[] },
   ): Promise<{ counted: boolean; allEnded: boolean }> {
     const keys = this.keys(requestId);
     const [counted, done, total] = (await endBatchScript.run(
       this.redis,
-      [keys.batches, keys.meta],
+      [keys.batches, keys.meta, keys.verified, keys.stillListed],
       [
         outcome.index,
         JSON.stringify(outcome),
         new Date().toISOString(),
         this.index.updates,
         requestId,
+        check ? 1 : 0,
+        ...(check?.listed ?? []),
       ],
     )) as [number, number, number];
     return { counted: counted === 1, allEnded: counted === 1 && done >= total };
+  }
+
+  /**
+   * Records that an ended batch's subjects were checked against Stream
+   * and which of them it still lists; once per batch.
+   */
+  async recordVerification(
+    requestId: string,
+    batchIndex: number,
+    listed: readonly string[],
+  ): Promise<void> {
+    const keys = this.keys(requestId);
+    await recordVerificationScript.run(
+      this.redis,
+      [keys.verified, keys.stillListed, keys.meta],
+      [batchIndex, ...listed],
+    );
+  }
+
+  /** Whether each batch's subjects were checked, by batch index. */
+  async verifiedBatches(
+    requestId: string,
+  ): Promise<(index: number) => boolean> {
+    const bits = await this.redis.getBuffer(this.keys(requestId).verified);
+    return (index) => {
+      const byte = bits?.[index >> 3] ?? 0;
+      // SETBIT numbers bits from the most significant bit of each byte.
+      return (byte & (0x80 >> (index & 7))) !== 0;
+    };
   }
 
   /** Counts of ended and planned batches. */

@@ -1,5 +1,9 @@
+import { reopenBatch } from '../../src/requests/record-reopening.js';
 import { RecordStore } from '../../src/requests/record-store.js';
-import type { RequestRecord } from '../../src/requests/request-record.js';
+import type {
+  BatchOutcome,
+  RequestRecord,
+} from '../../src/requests/request-record.js';
 import type { Harness } from '../pipeline/pipeline-harness.js';
 import { startHarness } from '../pipeline/pipeline-harness.js';
 
@@ -65,5 +69,65 @@ describe('RecordStore', () => {
     const bare = await h.client.getRequest('trimmed', { subjectLimit: 0 });
     expect(bare?.subjects.userIds).toEqual([]);
     expect(bare?.subjectsTruncated).toBe(true);
+  });
+
+  it('records each batch check once and drops every check when a batch is reopened', async () => {
+    h = await startHarness({ workers: false });
+    const store = new RecordStore(h.redis, { prefix: h.prefix });
+    const users = Array.from({ length: 150 }, (_, i) => `checked${i}`);
+    await h.client.requestErasure({ requestId: 'checks', userIds: users });
+    const batch = (index: number, size: number): BatchOutcome => ({
+      index,
+      target: 'users',
+      size,
+      offset: index * 100,
+      attempts: 1,
+      status: 'completed',
+    });
+    await store.initBatches('checks', [
+      { ...batch(0, 100), status: 'pending' },
+      { ...batch(1, 50), status: 'pending' },
+    ]);
+    await h.redis.hset(store.keys('checks').meta, 'batchTotal', 2);
+
+    const first = await store.endBatch('checks', batch(0, 100), {
+      listed: ['checked3'],
+    });
+    // Ended already: neither the outcome nor the check counts twice.
+    const again = await store.endBatch('checks', batch(0, 100), {
+      listed: ['checked3'],
+    });
+    await store.recordVerification('checks', 0, ['checked3']);
+    await store.endBatch('checks', { ...batch(1, 50), status: 'failed' });
+    const checkedAfterEnd = await store.verifiedBatches('checks');
+
+    expect(first).toEqual({ counted: true, allEnded: false });
+    expect(again).toEqual({ counted: false, allEnded: false });
+    expect([0, 1, 2].map(checkedAfterEnd)).toEqual([true, false, false]);
+
+    await store.recordVerification('checks', 1, ['checked140', 'checked141']);
+    const record = await store.get('checks');
+    expect(record?.verification).toBeUndefined();
+    expect(
+      await h.redis.lrange(store.keys('checks').stillListed, 0, -1),
+    ).toEqual(['checked3', 'checked140', 'checked141']);
+    expect(
+      await h.redis.hget(store.keys('checks').meta, 'stillListedCount'),
+    ).toBe('3');
+
+    const reopened = await reopenBatch(
+      store,
+      'checks',
+      { ...batch(1, 50), status: 'pending' },
+      'unused',
+    );
+    const checkedAfterReopen = await store.verifiedBatches('checks');
+
+    expect(reopened).toBe('batch');
+    expect([0, 1].map(checkedAfterReopen)).toEqual([false, false]);
+    expect(await h.redis.exists(store.keys('checks').stillListed)).toBe(0);
+    expect(
+      await h.redis.hget(store.keys('checks').meta, 'stillListedCount'),
+    ).toBeNull();
   });
 });
