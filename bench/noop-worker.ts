@@ -1,9 +1,9 @@
 /**
  * The raw-BullMQ baselines, run as a child of the bench: a plain Worker
  * with the given concurrency whose jobs do nothing (`noop`), or do only
- * the two Stream calls a batch cannot avoid, with bare fetch and no
- * records, budget or checks (`http`: Delete Users, then Get Task until
- * completed). Jobs are added first; the clock runs from the worker
+ * the three Stream calls a batch cannot avoid, with bare fetch and no
+ * records, budget or retries (`http`: Delete Users, Get Task until
+ * completed, then one Query Users that verifies the batch). Jobs are added first; the clock runs from the worker
  * starting to the last job completing.
  *
  * Input: BENCH_NOOP (JSON, see NoopConfig). Output: one JSON line on
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-/** One batch's two calls with nothing around them; ids rebuilt from `i`. */
+/** One batch's three calls with nothing around them; ids rebuilt from `i`. */
 async function bareBatch(stream: NonNullable<NoopConfig['stream']>) {
   const token = await new SignJWT({ server: true })
     .setProtectedHeader({ alg: 'HS256' })
@@ -109,10 +109,22 @@ async function bareBatch(stream: NonNullable<NoopConfig['stream']>) {
     for (;;) {
       const polled = await fetch(url(`tasks/${taskId}`), { headers });
       const task = (await polled.json()) as { status: string };
-      if (task.status === 'completed') return;
+      if (task.status === 'completed') break;
       if (task.status === 'failed') throw new Error('task failed');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+
+    const payload = JSON.stringify({
+      filter_conditions: { id: { $in: ids } },
+      limit: ids.length,
+      include_deactivated_users: true,
+    });
+    const query = await fetch(
+      `${url('users')}&payload=${encodeURIComponent(payload)}`,
+      { headers },
+    );
+    const { users } = (await query.json()) as { users: unknown[] };
+    if (users.length > 0) throw new Error('users still listed');
   };
 }
 
