@@ -1,4 +1,5 @@
 import { loadConfig } from '../../src/config/config.js';
+import { STREAM_BATCH_LIMITS } from '../../src/stream/stream-api.js';
 import type { BenchSandboxOptions } from '../bench-sandbox.js';
 import { startBenchSandbox } from '../bench-sandbox.js';
 import type { BenchRow, ScenarioResult } from '../bench-types.js';
@@ -28,9 +29,11 @@ export const OVERHEAD_SANDBOX = {
 export async function overheadScenario(
   ctx: BenchContext,
 ): Promise<ScenarioResult> {
-  const userCount = ctx.quick ? 5_000 : 30_000;
-  const noopJobs = ctx.quick ? 5_000 : 20_000;
+  // As many batches as the bare-HTTP baseline runs jobs, so both rates are
+  // steady states of the same length rather than ramp-up and tail.
   const bareJobs = ctx.quick ? 500 : 2_000;
+  const userCount = bareJobs * STREAM_BATCH_LIMITS.deleteUsers;
+  const noopJobs = ctx.quick ? 5_000 : 20_000;
   // The worker's own default, so the baseline gets the same parallelism.
   const concurrency = loadConfig({}).worker.concurrency;
   const userIds = benchUserIds('ovh', userCount);
