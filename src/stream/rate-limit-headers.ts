@@ -22,22 +22,35 @@ export function parseRateLimit(headers: Headers): RateLimitInfo | undefined {
 }
 
 /**
- * When a rate-limited caller may try again, in epoch ms. Uses the later of
- * `X-RateLimit-Reset` and `Retry-After` (seconds or HTTP date), so neither
- * promise is broken. A time in the past (clock skew, window already over)
- * or no header at all gives `now + FALLBACK_RETRY_MS`; anything beyond
- * `MAX_RETRY_WAIT_MS` is clamped, since Stream's windows are one minute.
+ * When a rate-limited caller may try again, in epoch ms.
+ * A 429 whose `X-RateLimit-Remaining` is still above zero was not refused
+ * by the window the headers describe (Stream also limits bursts per
+ * second, and proxies answer 429 of their own), so that window's reset
+ * says nothing about when to retry: `Retry-After` decides, else a short
+ * pause. Otherwise uses the later of `X-RateLimit-Reset` and `Retry-After`
+ * (seconds or HTTP date), so neither promise is broken. A time in the past
+ * (clock skew, window already over) or no header at all gives
+ * `now + FALLBACK_RETRY_MS`; anything beyond `MAX_RETRY_WAIT_MS` is
+ * clamped, since Stream's windows are one minute.
  */
 export function retryAtFrom(headers: Headers, now = Date.now()): number {
   const candidates: number[] = [];
   const reset = firstNumber(headers.get('x-ratelimit-reset'));
-  if (reset !== undefined) candidates.push(reset * 1_000);
+  if (reset !== undefined && !isWindowLeft(headers)) {
+    candidates.push(reset * 1_000);
+  }
   const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
   if (retryAfter !== undefined) candidates.push(retryAfter);
 
   const latest = Math.max(...candidates, 0);
   if (latest <= now) return now + FALLBACK_RETRY_MS;
   return Math.min(latest, now + MAX_RETRY_WAIT_MS);
+}
+
+/** The headers announce calls left in the current window. */
+export function isWindowLeft(headers: Headers): boolean {
+  const remaining = firstNumber(headers.get('x-ratelimit-remaining'));
+  return remaining !== undefined && remaining > 0;
 }
 
 function parseRetryAfter(

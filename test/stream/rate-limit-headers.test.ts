@@ -72,6 +72,27 @@ describe('retryAtFrom', () => {
     expect(retryAtFrom(headers, NOW)).toBe(NOW + 10_000);
   });
 
+  it('ignores the reset of a window with calls left: that window did not refuse', () => {
+    const burst = new Headers({
+      'X-RateLimit-Limit': '60',
+      'X-RateLimit-Remaining': '41',
+      'X-RateLimit-Reset': String(nowSeconds + 50),
+    });
+    expect(retryAtFrom(burst, NOW)).toBe(NOW + FALLBACK_RETRY_MS);
+    burst.set('Retry-After', '2');
+    expect(retryAtFrom(burst, NOW)).toBe(NOW + 2_000);
+  });
+
+  it('waits for the reset of a window with no calls left', () => {
+    const spent = new Headers({
+      'X-RateLimit-Limit': '60',
+      'X-RateLimit-Remaining': '0',
+      'X-RateLimit-Reset': String(nowSeconds + 50),
+      'Retry-After': '1',
+    });
+    expect(retryAtFrom(spent, NOW)).toBe(NOW + 50_000);
+  });
+
   it('falls back to a short pause when headers are absent or in the past', () => {
     expect(retryAtFrom(new Headers(), NOW)).toBe(NOW + FALLBACK_RETRY_MS);
     const past = new Headers({ 'X-RateLimit-Reset': String(nowSeconds - 5) });
