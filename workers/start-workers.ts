@@ -101,6 +101,7 @@ export async function startWorkers(
     budget: new RateBudget(connection, {
       prefix,
       defaultPerMinute: config.worker.defaultRatePerMinute,
+      windowMs: config.worker.rateWindowMs,
     }),
     queues: {
       batches: queue(QUEUE_NAMES.batches),

@@ -54,6 +54,9 @@ export async function rateScenario(ctx: BenchContext): Promise<ScenarioResult> {
           workers,
           sandbox,
           userIds,
+          // The sandbox's window, as an operator would configure it (Stream
+          // documents one minute, the default); it spaces calls.
+          env: { RATE_LIMIT_WINDOW_MS: String(WINDOW_MS) },
           waitMs: deadline - 10_000,
         }),
     );

@@ -28,6 +28,8 @@ export interface Config {
     readonly taskPollMaxMs: number;
     readonly taskTimeoutMs: number;
     readonly defaultRatePerMinute: number;
+    /** Length of Stream's rate-limit window (one minute, as documented). */
+    readonly rateWindowMs: number;
     readonly maxSubjectsPerRequest: number;
   };
   readonly retention: {
@@ -166,6 +168,7 @@ function toConfig(e: Env): Config {
       taskPollMaxMs: e.TASK_POLL_MAX_MS,
       taskTimeoutMs: e.TASK_TIMEOUT_MS,
       defaultRatePerMinute: e.RATE_LIMIT_DEFAULT_PER_MINUTE,
+      rateWindowMs: e.RATE_LIMIT_WINDOW_MS,
       maxSubjectsPerRequest: e.MAX_SUBJECTS_PER_REQUEST,
     },
     retention: {

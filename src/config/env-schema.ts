@@ -78,6 +78,7 @@ export const envSchema = z.object({
   TASK_POLL_MAX_MS: integer(10, HOUR).default(15 * SECOND),
   TASK_TIMEOUT_MS: integer(1 * SECOND, 7 * 24 * HOUR).default(6 * HOUR),
   RATE_LIMIT_DEFAULT_PER_MINUTE: integer(1, 100_000).default(60),
+  RATE_LIMIT_WINDOW_MS: integer(100, HOUR).default(1 * MINUTE),
   MAX_SUBJECTS_PER_REQUEST: integer(1, 5_000_000).default(1_000_000),
 
   // Retention

@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 import type { RateBudget } from '../rate-budget/rate-budget.js';
 import {
   StreamHttpError,
@@ -11,7 +13,8 @@ import { DeferSignal } from './pipeline-errors.js';
  * `DeferSignal`, so the job is delayed rather than blocking a slot),
  * reports every answer back to the budget (Stream's rate-limit headers, or
  * their absence), and turns a 429 into a pause of the endpoint for every
- * worker plus a `DeferSignal`. Calls are probing (see `AcquireOptions`):
+ * worker plus a `DeferSignal`. A turn due within `SHORT_WAIT_MS` (the
+ * budget spacing calls) is waited for in place. Calls are probing (see `AcquireOptions`):
  * until Stream has answered once, one call per endpoint is in flight.
  * `beforeCall` runs once the budget granted the call, before it is sent
  * (the batch step machine marks the batch `submitting` there).
@@ -22,8 +25,7 @@ export async function callStream<T>(
   call: () => Promise<StreamResponse<T>>,
   options: { readonly beforeCall?: () => Promise<void> } = {},
 ): Promise<StreamResponse<T>> {
-  const acquired = await budget.acquire(endpoint, { probe: true });
-  if (!acquired.ok) throw new DeferSignal(acquired.retryAt);
+  await takeTurn(budget, endpoint);
 
   let response: StreamResponse<T>;
   try {
@@ -40,6 +42,30 @@ export async function callStream<T>(
   return response;
 }
 
+/**
+ * Longest wait for a turn spent holding the job's slot; a longer one
+ * delays the job instead (a DeferSignal), which costs a few Redis calls.
+ */
+const SHORT_WAIT_MS = 250;
+
+/** Short waits in a row before the job is delayed anyway. */
+const SHORT_WAITS = 8;
+
+async function takeTurn(
+  budget: RateBudget,
+  endpoint: StreamEndpoint,
+): Promise<void> {
+  for (let waits = 0; ; waits++) {
+    const acquired = await budget.acquire(endpoint, { probe: true });
+    if (acquired.ok) return;
+    const waitMs = acquired.retryAt - Date.now();
+    if (waitMs > SHORT_WAIT_MS || waits >= SHORT_WAITS) {
+      throw new DeferSignal(acquired.retryAt);
+    }
+    await delay(Math.max(0, waitMs));
+  }
+}
+
 /** Tells the budget how a call ended that brought no usable response. */
 async function reportFailure(
   budget: RateBudget,
@@ -47,7 +73,9 @@ async function reportFailure(
   error: unknown,
 ): Promise<void> {
   if (error instanceof StreamRateLimitError) {
-    await budget.pause(endpoint, error.retryAt);
+    // Calls left in the window: a burst limit refused this one.
+    const windowSpent = (error.rateLimit?.remaining ?? 0) <= 0;
+    await budget.pause(endpoint, error.retryAt, { windowSpent });
   } else if (
     error instanceof StreamHttpError &&
     error.rateLimit !== undefined

@@ -11,9 +11,18 @@ import { LuaScript } from '../requests/lua-script.js';
  * does not burst past a limit nobody knows yet. A place ends when its
  * answer is reported; all of them after `probeLeaseMs` without a new one
  * (their callers may have died). Others look again at `now + probeWaitMs`.
+ * Once Stream has answered, calls are also spaced: it limits bursts per second to twice a
+ * window's average rate (60/min allows about 2/s), so a call waits until
+ * `spacingShare × window / limit` ms after the last one granted. The
+ * window's length is the configured one (`windowMs`; Stream documents one
+ * minute) or the longest time to a reset Stream announced, if longer
+ * (see observeScript). A caller
+ * refused by the spacing comes back after the gap plus up to one more gap
+ * (`jitter`, 0 to 1), so waiting callers do not all return at once.
  * KEYS: budget hash.
  * ARGV: nowMs, defaultLimit, defaultWindowMs, marginMs, recheckMs,
- * probeCalls (0: not probing), probeLeaseMs, probeWaitMs.
+ * probeCalls (0: not probing), probeLeaseMs, probeWaitMs, spacingShare,
+ * jitter, windowMs.
  * Returns 0 when the call may go ahead, else the epoch ms to try again.
  * A new window starts `marginMs` after the old one has passed, so calls
  * sent just before the reset (counted by Stream in its new window) have
@@ -23,7 +32,8 @@ import { LuaScript } from '../requests/lua-script.js';
 export const acquireScript = new LuaScript(`
 local now = tonumber(ARGV[1])
 local h = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'resetAt',
-  'pausedUntil', 'guessed', 'learned', 'probeUntil', 'probeCount')
+  'pausedUntil', 'guessed', 'learned', 'probeUntil', 'probeCount',
+  'windowMs', 'lastAt')
 local limit = tonumber(h[1]) or tonumber(ARGV[2])
 local remaining = tonumber(h[2])
 local resetAt = tonumber(h[3]) or 0
@@ -51,7 +61,15 @@ if remaining <= 0 then
   if h[5] == '1' then return math.min(resetAt, now + tonumber(ARGV[5])) end
   return resetAt
 end
-redis.call('HSET', KEYS[1], 'remaining', remaining - 1)
+if h[6] == '1' then
+  local windowMs = math.max(tonumber(h[9]) or 0, tonumber(ARGV[11]))
+  local gap = math.floor(windowMs * tonumber(ARGV[9]) / limit)
+  local nextAt = (tonumber(h[10]) or 0) + gap
+  if nextAt > now then
+    return nextAt + math.floor(gap * tonumber(ARGV[10]))
+  end
+end
+redis.call('HSET', KEYS[1], 'remaining', remaining - 1, 'lastAt', now)
 if probing then
   redis.call('HSET', KEYS[1], 'probeUntil', now + tonumber(ARGV[7]),
     'probeCount', inFlight + 1)
@@ -65,15 +83,18 @@ return 0
  * ever (`learned` unset) also adopts Stream's remaining outright, less the
  * other probe calls still in flight: our window was a guess. Afterwards
  * remaining is the lower of ours and Stream's while our window is still
- * open, since ours already counts calls still in flight.
+ * open, since ours already counts calls still in flight. The longest
+ * time to a reset seen so far is kept as the window's length (`windowMs`,
+ * used to space calls; see acquireScript).
  * Without headers (ARGV[2] empty) Stream announces no limit: our guess is
  * all there is, and probing stops.
- * KEYS: budget hash. ARGV: nowMs, limit, remaining, resetAtMs.
+ * KEYS: budget hash. ARGV: nowMs, limit, remaining, resetAtMs,
+ * maxWindowMs (longest window believed).
  */
 export const observeScript = new LuaScript(`
 local now = tonumber(ARGV[1])
 local h = redis.call('HMGET', KEYS[1], 'remaining', 'resetAt', 'learned',
-  'probeUntil', 'probeCount')
+  'probeUntil', 'probeCount', 'windowMs')
 if ARGV[2] == '' then
   redis.call('HSET', KEYS[1], 'learned', 1)
   redis.call('HDEL', KEYS[1], 'probeUntil', 'probeCount')
@@ -85,6 +106,10 @@ if resetAt <= now then
     redis.call('HSET', KEYS[1], 'probeCount', tonumber(h[5]) - 1)
   end
   return 0
+end
+local untilReset = math.min(resetAt - now, tonumber(ARGV[5]))
+if untilReset > (tonumber(h[6]) or 0) then
+  redis.call('HSET', KEYS[1], 'windowMs', untilReset)
 end
 local remaining = tonumber(ARGV[3])
 local current = tonumber(h[1])
@@ -119,16 +144,21 @@ return 1
 
 /**
  * Stops every worker from calling an endpoint until `untilMs` (a 429).
- * Stream's reset time ends the current window: afterwards a fresh one
- * starts, whatever window we had guessed. The probe ends too; if Stream's
- * limit is still unknown, the next window probes again.
- * KEYS: budget hash. ARGV: untilMs.
+ * When the window was spent (`windowSpent` = 1), Stream's reset time ends
+ * it: afterwards a fresh one starts, whatever window we had guessed. A 429
+ * that left calls in the window (a burst limit, an edge proxy) pauses
+ * without touching the window. The probe ends too; if Stream's limit is
+ * still unknown, the next window probes again.
+ * KEYS: budget hash. ARGV: untilMs, windowSpent (1 or 0).
  */
 export const pauseScript = new LuaScript(`
 local untilMs = math.max(tonumber(ARGV[1]),
   tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0'))
-redis.call('HSET', KEYS[1], 'pausedUntil', untilMs, 'remaining', 0,
-  'resetAt', untilMs, 'guessed', 0)
+redis.call('HSET', KEYS[1], 'pausedUntil', untilMs)
+if ARGV[2] == '1' then
+  redis.call('HSET', KEYS[1], 'remaining', 0, 'resetAt', untilMs,
+    'guessed', 0)
+end
 redis.call('HDEL', KEYS[1], 'probeUntil', 'probeCount')
 return 1
 `);

@@ -14,6 +14,12 @@ export interface RateBudgetOptions {
   readonly prefix: string;
   /** Calls per minute assumed until Stream's headers say otherwise. */
   readonly defaultPerMinute: number;
+  /**
+   * Length of Stream's rate-limit window, to space calls under its burst
+   * limit; one minute (as Stream documents) unless given. A longer time
+   * to a reset announced by Stream's headers wins.
+   */
+  readonly windowMs?: number;
   readonly now?: () => number;
 }
 
@@ -30,6 +36,17 @@ const GUESS_RECHECK_MS = 1000;
  * instead (its worker may have died); longer than a normal Stream answer.
  */
 const PROBE_LEASE_MS = 5000;
+
+/**
+ * Least gap between two calls to an endpoint, as a share of the window
+ * over its limit: Stream allows bursts of twice the window's average rate
+ * per second (60/min: about 2/s), and 0.55 keeps 10% below that, so
+ * calls spread over about half the window instead of leaving at once.
+ */
+const SPACING_SHARE = 0.55;
+
+/** Longest window believed from Stream's headers (see observeScript). */
+const MAX_WINDOW_MS = 60 * MINUTE;
 
 /** Wait of a caller refused by the probe lease: 50 to 200 ms, spread. */
 const PROBE_WAIT_MIN_MS = 50;
@@ -60,19 +77,22 @@ export interface AcquireOptions {
  * One call budget per Stream endpoint, shared through Redis by every
  * worker process: a fixed window that follows Stream's `X-RateLimit-*`
  * headers once it has seen them, and a pause until the reset time after
- * a 429. Callers ask before each call and report each answer. Until the
+ * a 429. Callers ask before each call and report each answer; calls are
+ * spaced so none of Stream's per-second burst limits is reached. Until the
  * first answer, probing callers go few at a time (see `AcquireOptions`).
  */
 export class RateBudget {
   readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #defaultLimit: number;
+  readonly #windowMs: number;
   readonly #now: () => number;
 
   constructor(redis: RedisClient, options: RateBudgetOptions) {
     this.#redis = redis;
     this.#prefix = options.prefix;
     this.#defaultLimit = options.defaultPerMinute;
+    this.#windowMs = options.windowMs ?? MINUTE;
     this.#now = options.now ?? Date.now;
   }
 
@@ -98,6 +118,9 @@ export class RateBudget {
           options.probe === true ? (PROBE_CALLS[endpoint] ?? 1) : 0,
           PROBE_LEASE_MS,
           PROBE_WAIT_MIN_MS + Math.floor(Math.random() * PROBE_WAIT_SPREAD_MS),
+          SPACING_SHARE,
+          Math.random(),
+          this.#windowMs,
         ],
       ),
     );
@@ -114,12 +137,13 @@ export class RateBudget {
   ): Promise<void> {
     const args =
       rateLimit === undefined
-        ? [this.#now(), '', '', '']
+        ? [this.#now(), '', '', '', MAX_WINDOW_MS]
         : [
             this.#now(),
             rateLimit.limit,
             rateLimit.remaining,
             rateLimit.resetAt,
+            MAX_WINDOW_MS,
           ];
     await observeScript.run(this.#redis, [this.key(endpoint)], args);
   }
@@ -129,8 +153,21 @@ export class RateBudget {
     await releaseScript.run(this.#redis, [this.key(endpoint)], []);
   }
 
-  /** After a 429: nobody calls `endpoint` before `retryAt`. */
-  async pause(endpoint: StreamEndpoint, retryAt: number): Promise<void> {
-    await pauseScript.run(this.#redis, [this.key(endpoint)], [retryAt]);
+  /**
+   * After a 429: nobody calls `endpoint` before `retryAt`. `windowSpent`
+   * false (the 429's headers still showed calls left: a burst limit) keeps
+   * the window as it is.
+   */
+  async pause(
+    endpoint: StreamEndpoint,
+    retryAt: number,
+    options: { readonly windowSpent?: boolean } = {},
+  ): Promise<void> {
+    const spent = options.windowSpent ?? true;
+    await pauseScript.run(
+      this.#redis,
+      [this.key(endpoint)],
+      [retryAt, spent ? 1 : 0],
+    );
   }
 }

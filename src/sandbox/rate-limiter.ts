@@ -18,15 +18,23 @@ export interface RateDecision {
 interface Window {
   start: number;
   count: number;
+  /** Calls counted in the current second (Stream's burst limit). */
+  second: number;
+  secondCount: number;
 }
+
+const SECOND_MS = 1000;
 
 /**
  * Fixed windows aligned on multiples of `windowMs` since the epoch, one
  * counter per endpoint, so `X-RateLimit-Reset` is the same for every call
- * in a window. Downloads of export files are not Stream API calls and are
- * only limited when `perEndpoint.downloadExport` is set.
+ * in a window. Like Stream (60/min allows about 2/s), each second also
+ * allows at most twice the window's average rate, `limit × 2 s / window`
+ * (at least one call; no effect on windows of 2 s or less); a call over
+ * it is refused with 429 and headers that still show the window's
+ * remaining calls. Downloads of export files are not Stream API calls and
+ * are only limited when `perEndpoint.downloadExport` is set.
  */
-// TODO: Stream also enforces limit/30 per second for bursts; not emulated.
 export class RateLimiter {
   #settings: RateLimitSettings | undefined;
   readonly #windows = new Map<SandboxEndpoint, Window>();
@@ -52,8 +60,18 @@ export class RateLimiter {
   take(endpoint: SandboxEndpoint, now = Date.now()): RateDecision {
     const window = this.#window(endpoint, now);
     const limit = this.#limit(endpoint);
-    const allowed = this.#settings === undefined || window.count < limit;
-    if (allowed) window.count += 1;
+    const second = Math.floor(now / SECOND_MS);
+    if (window.second !== second) {
+      window.second = second;
+      window.secondCount = 0;
+    }
+    const allowed =
+      this.#settings === undefined ||
+      (window.count < limit && window.secondCount < this.#burst(limit));
+    if (allowed) {
+      window.count += 1;
+      window.secondCount += 1;
+    }
     return this.#decision(endpoint, window, allowed);
   }
 
@@ -67,7 +85,7 @@ export class RateLimiter {
     const start = Math.floor(now / windowMs) * windowMs;
     let window = this.#windows.get(endpoint);
     if (window === undefined || window.start !== start) {
-      window = { start, count: 0 };
+      window = { start, count: 0, second: 0, secondCount: 0 };
       this.#windows.set(endpoint, window);
     }
 
@@ -90,6 +108,12 @@ export class RateLimiter {
 
   #windowMs(): number {
     return this.#settings?.windowMs ?? UNLIMITED_WINDOW_MS;
+  }
+
+  /** Calls allowed in one second: twice the window's average rate. */
+  #burst(limit: number): number {
+    if (this.#settings?.burst === false) return Number.POSITIVE_INFINITY;
+    return Math.max(1, Math.floor((limit * 2 * SECOND_MS) / this.#windowMs()));
   }
 
   #limit(endpoint: SandboxEndpoint): number {

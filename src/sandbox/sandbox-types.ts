@@ -18,6 +18,7 @@ export type SandboxEndpoint =
   | 'downloadExport';
 
 export type FaultKind =
+  | 'http400' // 400 with a Stream JSON error body, code 4 (input error)
   | 'http500' // 500 with a Stream JSON error body, code -1
   | 'http502Html' // 502 with an HTML body, as a load balancer sends
   | 'http429Json' // 429 with a Stream JSON body, code 9, and headers
@@ -56,6 +57,11 @@ export interface RateLimitSettings {
   readonly limit: number;
   /** Overrides of `limit` for some endpoints. */
   readonly perEndpoint?: Partial<Record<SandboxEndpoint, number>>;
+  /**
+   * Stream's per-second burst limit (see RateLimiter); default true. Off
+   * for tests that spend a tiny window with calls in quick succession.
+   */
+  readonly burst?: boolean;
 }
 
 export interface SeedUser {

@@ -74,6 +74,33 @@ describe('rate limits', () => {
       6,
     );
   }, 60_000);
+
+  it("spaces calls under a per-minute quota so Stream's per-second burst limit never answers 429", async () => {
+    // 300 a minute: Stream (and the sandbox) allow 10 a second.
+    const limit = 300;
+    h = await startHarness({
+      sandbox: { rateLimit: { windowMs: 60_000, limit } },
+      env: { RATE_LIMIT_WINDOW_MS: '60000' },
+    });
+    await h.startWorkers();
+    const users = ids('burstuser', 2_000);
+    h.sandbox.seed({ users: users.map((id) => ({ id })) });
+
+    const { requestId } = await h.client.requestErasure({ userIds: users });
+    const record = await h.client.waitForRequest(requestId, {
+      timeoutMs: 40_000,
+    });
+
+    expect(record.status).toBe('completed');
+    const answered = h.sandbox.calls.filter(
+      (c) => c.endpoint !== 'downloadExport',
+    );
+    expect(answered.filter((c) => c.status === 429)).toEqual([]);
+    expect(maxPerWindow(answered, 1000)).toBeLessThanOrEqual((limit * 2) / 60);
+    expect(answered.filter((c) => c.endpoint === 'deleteUsers')).toHaveLength(
+      20,
+    );
+  }, 60_000);
 });
 
 /** Most calls any endpoint got in one window. */

@@ -173,7 +173,7 @@ describe('StreamClient methods against the sandbox', () => {
   });
 
   it('exposes the rate-limit headers on responses, errors and call events', async () => {
-    h.sandbox.setRateLimit({ windowMs: 60_000, limit: 2 });
+    h.sandbox.setRateLimit({ windowMs: 60_000, limit: 2, burst: false });
     const first = await h.client.queryUsers([USERS[0]]);
     const second = await h.client.queryUsers([USERS[0]]);
     const error = await rejectionOf(h.client.queryUsers([USERS[0]]));

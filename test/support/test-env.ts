@@ -39,6 +39,9 @@ export function testEnv(options: {
     TASK_POLL_INITIAL_MS: '30',
     TASK_POLL_MAX_MS: '200',
     RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
+    // Sandbox windows in tests are 1-2 s; a longer window announced by
+    // the sandbox's headers is learned by the budget itself.
+    RATE_LIMIT_WINDOW_MS: '1000',
     // A killed worker's jobs are taken over after about 1.5 of these.
     LOCK_DURATION_MS: '10000',
     LOG_LEVEL: 'warn',
