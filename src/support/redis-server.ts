@@ -4,6 +4,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { openStandaloneRedis } from '../queues/redis-connection.js';
 import { freePort } from './free-port.js';
+import {
+  type ParentDeathWatchdog,
+  watchForOurDeath,
+} from './parent-death-watchdog.js';
 import { RedisServerStartError } from './support-errors.js';
 
 export interface RedisServerOptions {
@@ -17,6 +21,12 @@ export interface RedisServerOptions {
   readonly alsoFreePorts?: readonly number[];
   /** How long it may take to answer PING. */
   readonly startTimeoutMs?: number;
+  /**
+   * End it when this process dies in any way, SIGKILL included, through a
+   * `sh` watchdog per launch (`watchForOurDeath`). Off by default: tests and
+   * the bench kill their servers themselves.
+   */
+  readonly endWithThisProcess?: boolean;
 }
 
 /**
@@ -63,7 +73,7 @@ export async function startRedisServer(
   let current: Launched | undefined;
 
   const launch = async () => {
-    current = launchServer(args, options.logFile);
+    current = launchServer(args, options);
     try {
       await waitForStart(url, current, timeoutMs);
     } catch (error) {
@@ -117,7 +127,10 @@ interface Launched {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-function launchServer(args: readonly string[], logFile?: string): Launched {
+function launchServer(
+  args: readonly string[],
+  { logFile, endWithThisProcess }: RedisServerOptions,
+): Launched {
   const log = logFile === undefined ? 'ignore' : openSync(logFile, 'a');
   let child: ChildProcess;
   try {
@@ -127,11 +140,19 @@ function launchServer(args: readonly string[], logFile?: string): Launched {
     if (typeof log === 'number') closeSync(log);
   }
 
+  // No pid: the spawn failed (e.g. ENOENT), there is nothing to watch.
+  const watchdog: ParentDeathWatchdog | undefined =
+    endWithThisProcess && child.pid !== undefined
+      ? watchForOurDeath(child.pid)
+      : undefined;
+
   let done = false;
   const ended = new Promise<Error | undefined>((resolve) => {
     const end = (error?: Error) => {
       done = true;
-      resolve(error);
+      // Stopped only now that redis-server is gone, and before `ended`
+      // resolves: then nothing of this launch is left running.
+      void (watchdog?.stop() ?? Promise.resolve()).then(() => resolve(error));
     };
     child.once('error', end);
     child.once('exit', () => end());

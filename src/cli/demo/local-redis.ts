@@ -17,7 +17,8 @@ const START_DEADLINE_MS = 10_000;
 
 /**
  * Uses the Redis at `url` when it answers PING within a second; otherwise
- * starts a throwaway `redis-server` (no persistence) on a free port.
+ * starts a throwaway `redis-server` (no persistence) on a free port that
+ * ends with the demo, however the demo ends.
  */
 export async function ensureRedis(url: string): Promise<DemoRedis> {
   if (await pingRedis(url, PING_TIMEOUT_MS)) {
@@ -41,10 +42,10 @@ export async function deleteKeysWithPrefix(
 }
 
 async function startPrivateRedis(wanted: string): Promise<DemoRedis> {
-  // TODO: a SIGKILLed demo leaves this redis-server running (no parent-death signal in Node).
   try {
     const server = await startRedisServer({
       startTimeoutMs: START_DEADLINE_MS,
+      endWithThisProcess: true,
     });
     return {
       url: server.url,
