@@ -66,9 +66,13 @@ export async function isOperatorRetry(
  * when it has a task (the task is polled again, nothing resubmitted),
  * else `pending`, with a fresh attempt count; a concluded request goes
  * back to `running` and is finalized (and announced) again once the batch
- * ends. Throws `UnrecoverableError` when the request was sealed: its ids
- * were replaced by fingerprints and cannot be sent again. Returns the
- * reopened outcome, or undefined when there is nothing to reopen.
+ * ends; an export's files are then kept until the retention of that new
+ * conclusion. Throws `UnrecoverableError` when the request was sealed (its
+ * ids were replaced by fingerprints and cannot be sent again) or is an
+ * export whose files were deleted after their retention (the other
+ * batches' files are gone, so the export could only be half restored).
+ * Returns the reopened outcome, or undefined when there is nothing to
+ * reopen.
  */
 export async function reopenFailedBatch(
   ctx: PipelineContext,
@@ -77,7 +81,6 @@ export async function reopenFailedBatch(
   logger: Logger,
 ): Promise<BatchOutcome | undefined> {
   const { requestId, batchIndex } = job.data;
-  // TODO: a reopened export keeps its first retention job and is not refused once its files were deleted.
   const reopened = reopenedOutcome(outcome);
   const result = await reopenBatch(
     ctx.store,
@@ -89,6 +92,13 @@ export async function reopenFailedBatch(
     logger.warn({ batchIndex }, 'batch retry refused: request sealed');
     throw new UnrecoverableError(
       'request already sealed; submit a new request',
+    );
+  }
+
+  if (result === 'export_deleted') {
+    logger.warn({ batchIndex }, 'batch retry refused: export files deleted');
+    throw new UnrecoverableError(
+      'export files already deleted after their retention; submit a new request',
     );
   }
 

@@ -15,5 +15,10 @@ export async function roundJobId(
     ctx.store.keys(requestId).meta,
     'round',
   );
-  return round === null || round === '0' ? jobId : `${jobId}-r${round}`;
+  return jobIdOfRound(jobId, round ?? undefined);
+}
+
+/** `jobId` for the given round (the meta field `round`, absent = 0). */
+export function jobIdOfRound(jobId: string, round: string | undefined): string {
+  return round === undefined || round === '0' ? jobId : `${jobId}-r${round}`;
 }

@@ -11,6 +11,8 @@ export type ReopenResult =
   | 'missing'
   /** The request's ids were pseudonymised; nothing changed. */
   | 'sealed'
+  /** The export's files were deleted after its retention; nothing changed. */
+  | 'export_deleted'
   /** The batch is not (or no longer) failed; nothing changed. */
   | 'not_failed'
   /** The batch was reopened; its request had not concluded yet. */
@@ -27,7 +29,10 @@ export type ReopenResult =
  * verification, the webhook delivery, the subject sealing mark and an
  * export's manifest, and its keys no longer expire. Either way every
  * batch's check against Stream and the still-listed list are dropped, so
- * the request is verified afresh. Refused for a pseudonymised request.
+ * the request is verified afresh. Refused for a pseudonymised request
+ * and for an export whose files retention deleted (or began deleting):
+ * the rest of the export is gone, so another round could only deliver a
+ * part of it.
  */
 export async function reopenBatch(
   store: RecordStore,

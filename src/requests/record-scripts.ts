@@ -166,21 +166,24 @@ return 1
  * Reopens a failed batch, and its request when the request had concluded,
  * in one step (see record-reopening.ts). Every batch's check against
  * Stream is forgotten, so the request is verified afresh once the batch
- * ends. Refuses a request whose subjects were pseudonymised: its ids are
- * gone.
+ * ends. Refuses a request whose subjects were pseudonymised (its ids are
+ * gone) and an export whose files retention began deleting (see
+ * record-export-deletion.ts).
  * KEYS: meta, batches, events, stillListed, open, verified, then one ZSET
  *   per status in STATUS_ORDER
  * ARGV: requestId, batchIndex, reopenedOutcomeJson, nowMs, nowIso,
  *   batchEventJson, runningEventJson, updatesChannel, deadlineMs,
  *   terminal statuses (comma list), 1-based position of `running` in
  *   STATUS_ORDER, marker field to delete
- * Returns `missing`, `sealed`, `not_failed`, `batch` (the request was still
- * open) or `request` (the request was reopened too).
+ * Returns `missing`, `sealed`, `export_deleted`, `not_failed`, `batch` (the
+ * request was still open) or `request` (the request was reopened too).
  */
 export const reopenBatchScript = new LuaScript(`
-local meta = redis.call('HMGET', KEYS[1], 'status', 'pseudonymised')
+local meta = redis.call('HMGET', KEYS[1], 'status', 'pseudonymised',
+  'exportDeletionAt')
 if not meta[1] then return 'missing' end
 if meta[2] == '1' then return 'sealed' end
+if meta[3] then return 'export_deleted' end
 local previous = redis.call('HGET', KEYS[2], ARGV[2])
 if not previous or cjson.decode(previous)['status'] ~= 'failed' then
   return 'not_failed'
