@@ -14,9 +14,8 @@ import { LuaScript } from '../requests/lua-script.js';
  * Once Stream has answered, calls are also spaced: it limits bursts per second to twice a
  * window's average rate (60/min allows about 2/s), so a call waits until
  * `spacingShare × window / limit` ms after the last one granted. The
- * window's length is the configured one (`windowMs`; Stream documents one
- * minute) or the longest time to a reset Stream announced, if longer
- * (see observeScript). A caller
+ * window's length is configured (`windowMs`; Stream documents one minute):
+ * its headers give the reset but not the length. A caller
  * refused by the spacing comes back after the gap plus up to one more gap
  * (`jitter`, 0 to 1), so waiting callers do not all return at once.
  * KEYS: budget hash.
@@ -33,7 +32,7 @@ export const acquireScript = new LuaScript(`
 local now = tonumber(ARGV[1])
 local h = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'resetAt',
   'pausedUntil', 'guessed', 'learned', 'probeUntil', 'probeCount',
-  'windowMs', 'lastAt')
+  'lastAt')
 local limit = tonumber(h[1]) or tonumber(ARGV[2])
 local remaining = tonumber(h[2])
 local resetAt = tonumber(h[3]) or 0
@@ -62,9 +61,9 @@ if remaining <= 0 then
   return resetAt
 end
 if h[6] == '1' then
-  local windowMs = math.max(tonumber(h[9]) or 0, tonumber(ARGV[11]))
+  local windowMs = tonumber(ARGV[11])
   local gap = math.floor(windowMs * tonumber(ARGV[9]) / limit)
-  local nextAt = (tonumber(h[10]) or 0) + gap
+  local nextAt = (tonumber(h[9]) or 0) + gap
   if nextAt > now then
     return nextAt + math.floor(gap * tonumber(ARGV[10]))
   end
@@ -83,18 +82,15 @@ return 0
  * ever (`learned` unset) also adopts Stream's remaining outright, less the
  * other probe calls still in flight: our window was a guess. Afterwards
  * remaining is the lower of ours and Stream's while our window is still
- * open, since ours already counts calls still in flight. The longest
- * time to a reset seen so far is kept as the window's length (`windowMs`,
- * used to space calls; see acquireScript).
+ * open, since ours already counts calls still in flight.
  * Without headers (ARGV[2] empty) Stream announces no limit: our guess is
  * all there is, and probing stops.
- * KEYS: budget hash. ARGV: nowMs, limit, remaining, resetAtMs,
- * maxWindowMs (longest window believed).
+ * KEYS: budget hash. ARGV: nowMs, limit, remaining, resetAtMs.
  */
 export const observeScript = new LuaScript(`
 local now = tonumber(ARGV[1])
 local h = redis.call('HMGET', KEYS[1], 'remaining', 'resetAt', 'learned',
-  'probeUntil', 'probeCount', 'windowMs')
+  'probeUntil', 'probeCount')
 if ARGV[2] == '' then
   redis.call('HSET', KEYS[1], 'learned', 1)
   redis.call('HDEL', KEYS[1], 'probeUntil', 'probeCount')
@@ -106,10 +102,6 @@ if resetAt <= now then
     redis.call('HSET', KEYS[1], 'probeCount', tonumber(h[5]) - 1)
   end
   return 0
-end
-local untilReset = math.min(resetAt - now, tonumber(ARGV[5]))
-if untilReset > (tonumber(h[6]) or 0) then
-  redis.call('HSET', KEYS[1], 'windowMs', untilReset)
 end
 local remaining = tonumber(ARGV[3])
 local current = tonumber(h[1])

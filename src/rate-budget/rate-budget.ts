@@ -16,8 +16,7 @@ export interface RateBudgetOptions {
   readonly defaultPerMinute: number;
   /**
    * Length of Stream's rate-limit window, to space calls under its burst
-   * limit; one minute (as Stream documents) unless given. A longer time
-   * to a reset announced by Stream's headers wins.
+   * limit; one minute (as Stream documents) unless given.
    */
   readonly windowMs?: number;
   readonly now?: () => number;
@@ -44,9 +43,6 @@ const PROBE_LEASE_MS = 5000;
  * calls spread over about half the window instead of leaving at once.
  */
 const SPACING_SHARE = 0.55;
-
-/** Longest window believed from Stream's headers (see observeScript). */
-const MAX_WINDOW_MS = 60 * MINUTE;
 
 /** Wait of a caller refused by the probe lease: 50 to 200 ms, spread. */
 const PROBE_WAIT_MIN_MS = 50;
@@ -137,13 +133,12 @@ export class RateBudget {
   ): Promise<void> {
     const args =
       rateLimit === undefined
-        ? [this.#now(), '', '', '', MAX_WINDOW_MS]
+        ? [this.#now(), '', '', '']
         : [
             this.#now(),
             rateLimit.limit,
             rateLimit.remaining,
             rateLimit.resetAt,
-            MAX_WINDOW_MS,
           ];
     await observeScript.run(this.#redis, [this.key(endpoint)], args);
   }

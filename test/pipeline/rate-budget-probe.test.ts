@@ -37,13 +37,13 @@ describe('RateBudget probe and first answer', () => {
     );
 
     // Learned: calls go out without waiting for answers (spaced by
-    // 0.55 × 30 s / 1000 = 16.5 ms), and Stream's remaining only lowers
+    // 0.55 × 60 s / 1000 = 33 ms), and Stream's remaining only lowers
     // ours, which already counts calls in flight.
-    now += 17;
+    now += 33;
     expect((await budget.acquire('deleteUsers', { probe: true })).ok).toBe(
       true,
     );
-    now += 17;
+    now += 33;
     expect((await budget.acquire('deleteUsers', { probe: true })).ok).toBe(
       true,
     );
