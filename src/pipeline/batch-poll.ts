@@ -8,6 +8,8 @@ import type { StreamTask } from '../stream/stream-types.js';
 import { downloadTaskFile, exportSingleUser } from './batch-export.js';
 import type { BatchRun } from './batch-run.js';
 import { submitBatch } from './batch-submit.js';
+import { startExportSplit } from './export-split.js';
+import { toFailureReason } from './failure-reason.js';
 import {
   DeferSignal,
   TaskFailedError,
@@ -17,12 +19,21 @@ import { callStream } from './stream-call.js';
 import { checkEndingBatch } from './verification.js';
 
 /**
+ * A multi-user export batch whose task failed this many times is taken as
+ * one Stream cannot serve and is exported user by user. Stream gives no
+ * reason a client can act on, so one failed task is taken as transient.
+ */
+const FAILED_EXPORT_TASKS_BEFORE_SPLIT = 2;
+
+/**
  * Polls the batch's recorded task once. Still running: the job is delayed
  * by a growing interval (x1.5 up to TASK_POLL_MAX_MS) and holds no worker
  * slot meanwhile. Running longer than TASK_TIMEOUT_MS within one attempt:
  * a retryable `task_timeout`, with the task id kept so the next attempt
  * resumes polling instead of resubmitting. Failed: the task id moves to the
- * history and the batch is resubmitted on the next attempt.
+ * history and the batch is resubmitted on the next attempt; an export
+ * batch of one user goes to Export User at once, a larger one after
+ * FAILED_EXPORT_TASKS_BEFORE_SPLIT failed tasks (see export-split.ts).
  */
 export async function pollBatch(
   run: BatchRun,
@@ -100,9 +111,10 @@ async function onCompleted(run: BatchRun, task: StreamTask): Promise<void> {
 async function onFailed(run: BatchRun, task: StreamTask): Promise<void> {
   const { outcome } = run;
   const ids = await run.ids();
+  const taskHistory = [...(outcome.taskHistory ?? []), task.taskId];
   await run.save({
     taskId: undefined,
-    taskHistory: [...(outcome.taskHistory ?? []), task.taskId],
+    taskHistory,
     status: 'pending',
     pollingSince: undefined,
     pollDelayMs: undefined,
@@ -115,9 +127,17 @@ async function onFailed(run: BatchRun, task: StreamTask): Promise<void> {
   // Stream's description is free text that may quote anyone's id or email
   // address; only its type, when it is a plain token, is kept.
   const type = safeToken(task.error?.type);
-  throw new TaskFailedError(
+  const error = new TaskFailedError(
     `Stream task failed${type ? ` (${type})` : ''}; description withheld`,
   );
+  if (
+    outcome.target === 'export' &&
+    taskHistory.length >= FAILED_EXPORT_TASKS_BEFORE_SPLIT
+  ) {
+    return startExportSplit(run, toFailureReason(error));
+  }
+
+  throw error;
 }
 
 function isOk(entry: unknown): boolean {

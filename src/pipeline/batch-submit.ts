@@ -3,6 +3,8 @@ import { isStreamNotFound, StreamHttpError } from '../stream/stream-errors.js';
 import type { StreamResponse, TaskSubmitted } from '../stream/stream-types.js';
 import { exportSingleUser } from './batch-export.js';
 import type { BatchRun } from './batch-run.js';
+import { exportEachUser, isRefusal, startExportSplit } from './export-split.js';
+import { toFailureReason } from './failure-reason.js';
 import { DeferSignal } from './pipeline-errors.js';
 import { callStream } from './stream-call.js';
 import { stillListed } from './subject-check.js';
@@ -13,12 +15,16 @@ import { stillListed } from './subject-check.js';
  * (crash, timeout, cut connection): Stream may have started a task, so a
  * deletion first asks Stream which subjects are still listed and resubmits
  * only those; an export is resubmitted (a second export task is harmless).
+ * An export Stream refuses for good is exported user by user instead (see
+ * export-split.ts), and a batch already being split goes on with that.
  */
 export async function submitBatch(
   run: BatchRun,
   options: ErasureOptions | undefined,
 ): Promise<void> {
   const { ctx } = run;
+  const { split } = run.outcome;
+  if (split !== undefined) return exportEachUser(run, split);
   const previousStatus = run.outcome.status;
   let ids = await run.ids();
   if (previousStatus === 'submitting') {
@@ -48,11 +54,14 @@ export async function submitBatch(
       return run.complete();
     }
 
-    // TODO: a refused multi-user export is not split into Export User.
     const single = ids[0];
     const permanent = error instanceof StreamHttpError && !error.retryable;
     if (permanent && run.outcome.target === 'export' && ids.length === 1) {
       if (single !== undefined) return exportSingleUser(run, single);
+    }
+
+    if (isRefusal(error) && run.outcome.target === 'export') {
+      return startExportSplit(run, toFailureReason(error, await run.terms()));
     }
 
     throw error;

@@ -38,14 +38,19 @@ export async function writeExportManifest(
   await ensurePrivateDirectory(directory);
   const files: (ExportArtifact & { userIds: string[] })[] = [];
   for (const batch of batches) {
-    if (batch.status !== 'completed' || batch.artifact === undefined) continue;
+    const { artifact, split } = batch;
+    if (batch.status !== 'completed') continue;
+    if (artifact === undefined && split === undefined) continue;
     const userIds = await ctx.store.readIds(
       requestId,
       'users',
       batch.offset ?? 0,
       batch.size,
     );
-    files.push({ ...batch.artifact, userIds });
+    if (artifact !== undefined) files.push({ ...artifact, userIds });
+    for (const { position, ...file } of split?.files ?? []) {
+      files.push({ ...file, userIds: userIds.slice(position, position + 1) });
+    }
   }
 
   const generatedAt = new Date();

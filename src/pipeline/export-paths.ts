@@ -13,6 +13,9 @@ export function exportDirectory(exportDir: string, requestId: string): string {
 export const exportFileNames = {
   task: (batchIndex: number) => `users-${batchIndex}.ndjson`,
   sync: (batchIndex: number) => `user-${batchIndex}.json`,
+  /** One user of a batch exported user by user, named by position. */
+  splitUser: (batchIndex: number, position: number) =>
+    `user-${batchIndex}-${position}.json`,
   manifest: 'manifest.json',
 } as const;
 

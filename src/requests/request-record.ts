@@ -79,8 +79,29 @@ export interface BatchOutcome {
   readonly failedCount?: number;
   /** The file an export batch produced. */
   readonly artifact?: ExportArtifact;
-  /** `sync` when Export User served a single user instead of a task. */
+  /** `sync` when Export User served the batch's users instead of a task. */
   readonly via?: 'task' | 'sync';
+  /** An export batch Export Users refused, exported user by user. */
+  readonly split?: ExportSplit;
+}
+
+/**
+ * Progress of an export batch exported one user at a time with Export
+ * User, in batch order. Users are named by their position in the batch,
+ * never by id.
+ */
+export interface ExportSplit {
+  /** Why Export Users could not serve the batch. */
+  readonly cause: FailureReason;
+  /** How many of the batch's users were handled (written or refused). */
+  readonly done: number;
+  /** One file per exported user. */
+  readonly files: readonly (ExportArtifact & { readonly position: number })[];
+  /** The users Stream refused, and why. */
+  readonly refused: readonly {
+    readonly position: number;
+    readonly reason: FailureReason;
+  }[];
 }
 
 /** One subject Stream reported as not handled. */

@@ -1,6 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { errorBody, internalError, rateLimitError } from './errors.js';
+import {
+  errorBody,
+  inputError,
+  internalError,
+  rateLimitError,
+} from './errors.js';
 import { duration, send, sendJson } from './http-io.js';
 import { type RateDecision, rateLimitHeaders } from './rate-limiter.js';
 import type { FaultKind } from './sandbox-types.js';
@@ -33,6 +38,19 @@ export function replyWithFault(kind: FaultKind, target: FaultTarget): number {
   const { req, res, okStatus, startedMs } = target;
   const rate = target.rate ? rateLimitHeaders(target.rate) : {};
   switch (kind) {
+    case 'http400':
+      sendJson(
+        res,
+        400,
+        errorBody(
+          inputError(target.method, {
+            user_ids: 'refused by a scripted fault',
+          }),
+          duration(startedMs),
+        ),
+        rate,
+      );
+      return 400;
     case 'http500':
       sendJson(
         res,

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { pollUntil } from '../support/poll.js';
+import type { Harness } from './pipeline-harness.js';
+import { ids, logMentions, startHarness } from './pipeline-harness.js';
+
+interface ManifestFile {
+  file: string;
+  userIds: string[];
+  bytes: number;
+  sha256: string;
+}
+
+/** The manifest's files, each checked against its file on disk. */
+async function checkedManifest(
+  h: Harness,
+  requestId: string,
+): Promise<ManifestFile[]> {
+  const directory = join(h.exportDir, requestId);
+  const manifest = JSON.parse(
+    await readFile(join(directory, 'manifest.json'), 'utf8'),
+  ) as { files: ManifestFile[] };
+  for (const entry of manifest.files) {
+    const path = join(directory, entry.file);
+    const content = await readFile(path);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(content.length).toBe(entry.bytes);
+    expect(createHash('sha256').update(content).digest('hex')).toBe(
+      entry.sha256,
+    );
+  }
+
+  return manifest.files;
+}
+
+/** What Export User wrote for the one user a manifest file covers. */
+async function exportedUser(
+  h: Harness,
+  requestId: string,
+  entry: ManifestFile,
+): Promise<{ user: { id: string }; messages: unknown[] }> {
+  const text = await readFile(join(h.exportDir, requestId, entry.file), 'utf8');
+  return JSON.parse(text) as { user: { id: string }; messages: unknown[] };
+}
+
+function exportUserCalls(h: Harness, status: number): string[] {
+  return h.sandbox.calls
+    .filter((c) => c.endpoint === 'exportUser' && c.status === status)
+    .map((c) => c.path);
+}
+
+describe('an export batch Stream refuses, split into Export User', () => {
+  let h: Harness;
+
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it('exports the other users one by one and records the user Export User refuses as a per-subject failure', async () => {
+    h = await startHarness({ sandbox: { exportUserMessageLimit: 5 } });
+    const users = ids('splituser', 4);
+    const big = 'splitbiguser';
+    h.sandbox.seed({
+      users: [
+        ...users.map((id) => ({ id, messageCount: 2 })),
+        { id: big, messageCount: 8 },
+      ],
+    });
+    h.sandbox.faults.script({ kind: 'http400', endpoint: 'exportUsers' });
+
+    const { requestId } = await h.client.requestExport({
+      userIds: [users[0]!, users[1]!, big, users[2]!, users[3]!],
+    });
+    const record = await h.client.waitForRequest(requestId, {
+      timeoutMs: 20_000,
+    });
+
+    expect(record.status).toBe('partially_failed');
+    expect(record.failures).toEqual([
+      {
+        subject: big,
+        target: 'users',
+        reason: expect.objectContaining({
+          code: 'export_refused',
+          httpStatus: 400,
+          streamCode: 4,
+        }) as unknown,
+      },
+    ]);
+    const batch = record.batches[0];
+    expect(batch).toMatchObject({
+      status: 'completed',
+      via: 'sync',
+      failedCount: 1,
+      split: { done: 5, cause: { httpStatus: 400 } },
+    });
+    // Positions follow the order the request stores its ids in.
+    const stored = record.subjects.userIds;
+    expect(batch?.split?.refused.map((r) => r.position)).toEqual([
+      stored.indexOf(big),
+    ]);
+
+    const files = await checkedManifest(h, requestId);
+    expect(files.map((f) => f.userIds)).toEqual(
+      stored.filter((id) => id !== big).map((id) => [id]),
+    );
+    for (const entry of files) {
+      expect(entry.file).toMatch(/^user-0-\d\.json$/);
+      const exported = await exportedUser(h, requestId, entry);
+      expect(exported.user.id).toBe(entry.userIds[0]);
+      expect(exported.messages).toHaveLength(2);
+    }
+
+    expect(record.artifacts?.files).toHaveLength(4);
+    const submits = h.sandbox.calls.filter((c) => c.endpoint === 'exportUsers');
+    expect(submits.map((c) => c.status)).toEqual([400]);
+    expect(exportUserCalls(h, 200)).toHaveLength(4);
+    expect(exportUserCalls(h, 400)).toHaveLength(1);
+    expect(logMentions(h.log, [...users, big])).toEqual([]);
+  });
+
+  it('records a user Stream does not know as subject_not_found (404 code 16) and exports the rest', async () => {
+    h = await startHarness();
+    const users = ids('splitknown', 3);
+    const ghost = 'splitghostuser';
+    h.sandbox.seed({ users: users.map((id) => ({ id, messageCount: 1 })) });
+    h.sandbox.faults.script({ kind: 'http400', endpoint: 'exportUsers' });
+
+    const { requestId } = await h.client.requestExport({
+      userIds: [ghost, ...users],
+    });
+    const record = await h.client.waitForRequest(requestId, {
+      timeoutMs: 20_000,
+    });
+
+    expect(record.status).toBe('partially_failed');
+    expect(record.failures).toHaveLength(1);
+    expect(record.failures[0]).toMatchObject({
+      subject: ghost,
+      target: 'users',
+      reason: { code: 'subject_not_found', httpStatus: 404, streamCode: 16 },
+    });
+    expect(record.failures[0]?.reason.message).not.toContain(ghost);
+    const files = await checkedManifest(h, requestId);
+    expect(files.map((f) => f.userIds)).toEqual(users.map((id) => [id]));
+    expect(exportUserCalls(h, 404)).toHaveLength(1);
+  });
+
+  it('splits a batch whose export task failed twice, after one resubmission', async () => {
+    // Long tasks, so the second failure is set before the resubmission.
+    h = await startHarness({ sandbox: { taskDurationMs: 300 } });
+    const users = ids('splittaskuser', 3);
+    h.sandbox.seed({ users: users.map((id) => ({ id, messageCount: 1 })) });
+    h.sandbox.failNextTask('exportUsers', 'export failed');
+
+    const { requestId } = await h.client.requestExport({ userIds: users });
+    await pollUntil('the first export task', () =>
+      h.sandbox.state.tasks().length > 0 ? true : undefined,
+    );
+    h.sandbox.failNextTask('exportUsers', 'export failed again');
+    const record = await h.client.waitForRequest(requestId, {
+      timeoutMs: 20_000,
+    });
+
+    expect(record.status).toBe('completed');
+    expect(record.batches[0]?.taskHistory).toHaveLength(2);
+    expect(record.batches[0]).toMatchObject({
+      via: 'sync',
+      split: { done: 3, cause: { code: 'task_failed' }, refused: [] },
+    });
+    const tasks = h.sandbox.state.tasks();
+    expect(tasks.map((t) => t.status)).toEqual(['failed', 'failed']);
+    const files = await checkedManifest(h, requestId);
+    expect(files.map((f) => f.userIds)).toEqual(users.map((id) => [id]));
+    expect(exportUserCalls(h, 200)).toHaveLength(3);
+  });
+});
