@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 
+import { ALL_QUEUES } from '../../src/queues/queue-names.js';
 import {
   erasurePayload,
   exportPayload,
   FAST_CHECK_SEED,
 } from '../support/bad-input-arbitraries.js';
 import { printFigures } from '../support/figures.js';
+import { pollUntil } from '../support/poll.js';
 import {
   type PrivateRedis,
   startPrivateRedis,
@@ -89,6 +91,8 @@ describe('bad input to the HTTP intake API (property-based, fast-check)', () => 
   const codes: Record<string, number> = {};
   let answered = 0;
 
+  const prefix = uniquePrefix('input-http');
+
   beforeAll(async () => {
     redis = await startPrivateRedis();
     admin = new Redis(redis.url);
@@ -96,7 +100,7 @@ describe('bad input to the HTTP intake API (property-based, fast-check)', () => 
     server = await startServerProcess(
       {
         REDIS_URL: redis.url,
-        QUEUE_PREFIX: uniquePrefix('input-http'),
+        QUEUE_PREFIX: prefix,
         HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT),
         API_TOKEN,
         MAX_SUBJECTS_PER_REQUEST: '1000',
@@ -104,6 +108,14 @@ describe('bad input to the HTTP intake API (property-based, fast-check)', () => 
       },
       join(dir, 'server.log'),
     );
+    // Each BullMQ Queue writes its meta key once connected, which may be
+    // after the server listens; only then does "wrote nothing" hold.
+    await pollUntil('the queues to write their meta keys', async () => {
+      const present = await Promise.all(
+        ALL_QUEUES.map((name) => admin.exists(`${prefix}:${name}:meta`)),
+      );
+      return present.every((n) => n === 1) ? true : undefined;
+    });
   });
 
   afterAll(async () => {
