@@ -86,7 +86,13 @@ export async function sealSubjects(
   return sealed === 1;
 }
 
-/** Indexes one subject list and, with a key, builds its fingerprinted copy. */
+/**
+ * Indexes one subject list and, with a key, builds its fingerprinted copy,
+ * chunk by chunk. The next chunk is read while this one is hashed, and a
+ * chunk is hashed while the one before it is written, so Redis and this
+ * process work at the same time; writes go out one chunk at a time, in
+ * list order.
+ */
 async function sealList(
   store: RecordStore,
   requestId: string,
@@ -94,46 +100,83 @@ async function sealList(
   facts: OutcomeFacts,
   pseudonymKey: string | undefined,
 ): Promise<void> {
+  const { list } = target;
+  const read = (offset: number) =>
+    store.readIds(requestId, list, offset, CHUNK);
+  let next = read(0);
+  let writing: Promise<unknown> = Promise.resolve();
+  for (let offset = 0; ; offset += CHUNK) {
+    const ids = await next;
+    if (ids.length === 0) break;
+    const more = ids.length === CHUNK;
+    if (more) next = read(offset + CHUNK);
+    const sealed = sealChunk(ids, offset, target, facts, pseudonymKey);
+    await writing;
+    writing = writeChunk(store, requestId, list, sealed);
+    if (!more) break;
+  }
+
+  await writing;
+}
+
+interface SealedChunk {
+  readonly entries: readonly SubjectIndexEntry[];
+  readonly fingerprints: readonly string[];
+  readonly stillListed: readonly string[];
+}
+
+/** Index entries (and, with a key, fingerprints) of one chunk of ids. */
+function sealChunk(
+  ids: readonly string[],
+  offset: number,
+  target: { list: BatchTargetList; kind: SubjectKind },
+  facts: OutcomeFacts,
+  pseudonymKey: string | undefined,
+): SealedChunk {
   const { list, kind } = target;
+  const batchAt = batchLocator(facts.batches[list]);
+  const entries: SubjectIndexEntry[] = [];
+  const fingerprints: string[] = [];
+  const stillListed: string[] = [];
+  ids.forEach((id, i) => {
+    const outcome = outcomeOf(id, batchAt(offset + i), list, facts);
+    if (pseudonymKey === undefined) {
+      entries.push({ scheme: 'd', hex: subjectDigest(kind, id), outcome });
+      return;
+    }
+
+    const fingerprint = subjectFingerprint(pseudonymKey, kind, id);
+    entries.push({ scheme: 'k', hex: fingerprint, outcome });
+    fingerprints.push(fingerprint);
+    // Verification lists users first, then channels: this keeps its order.
+    if (facts.stillListed.has(id)) stillListed.push(fingerprint);
+  });
+  return { entries, fingerprints, stillListed };
+}
+
+async function writeChunk(
+  store: RecordStore,
+  requestId: string,
+  list: BatchTargetList,
+  { entries, fingerprints, stillListed }: SealedChunk,
+): Promise<void> {
   const copies = sealingKeys(store.keys(requestId));
   const ttl = store.retentionDays * 24 * 60 * 60;
-  const batchAt = batchLocator(facts.batches[list]);
-  for (let offset = 0; ; offset += CHUNK) {
-    const ids = await store.readIds(requestId, list, offset, CHUNK);
-    if (ids.length === 0) break;
-    const entries: SubjectIndexEntry[] = [];
-    const fingerprints: string[] = [];
-    const stillListed: string[] = [];
-    ids.forEach((id, i) => {
-      const outcome = outcomeOf(id, batchAt(offset + i), list, facts);
-      if (pseudonymKey === undefined) {
-        entries.push({ scheme: 'd', hex: subjectDigest(kind, id), outcome });
-        return;
-      }
-
-      const fingerprint = subjectFingerprint(pseudonymKey, kind, id);
-      entries.push({ scheme: 'k', hex: fingerprint, outcome });
-      fingerprints.push(fingerprint);
-      // Verification lists users first, then channels: this keeps its order.
-      if (facts.stillListed.has(id)) stillListed.push(fingerprint);
-    });
-    const pipeline = store.redis.pipeline();
-    if (fingerprints.length > 0) {
-      pipeline.rpush(copies[list], ...fingerprints);
-      pipeline.expire(copies[list], COPY_TTL_S);
-    }
-
-    if (stillListed.length > 0) {
-      pipeline.rpush(copies.stillListed, ...stillListed);
-      pipeline.expire(copies.stillListed, COPY_TTL_S);
-    }
-
-    await Promise.all([
-      indexSubjects(store, requestId, entries, ttl),
-      pipeline.length > 0 ? execOrThrow(pipeline) : undefined,
-    ]);
-    if (ids.length < CHUNK) break;
+  const pipeline = store.redis.pipeline();
+  if (fingerprints.length > 0) {
+    pipeline.rpush(copies[list], ...fingerprints);
+    pipeline.expire(copies[list], COPY_TTL_S);
   }
+
+  if (stillListed.length > 0) {
+    pipeline.rpush(copies.stillListed, ...stillListed);
+    pipeline.expire(copies.stillListed, COPY_TTL_S);
+  }
+
+  await Promise.all([
+    indexSubjects(store, requestId, entries, ttl),
+    pipeline.length > 0 ? execOrThrow(pipeline) : undefined,
+  ]);
 }
 
 /** Builds the failures list with fingerprints in place of the subjects. */

@@ -66,17 +66,16 @@ for i = 1, #KEYS do
   local key = KEYS[i]
   local field = ARGV[2 + 2 * i]
   local item = tag .. ARGV[3 + 2 * i]
-  local old = redis.call('HGET', key, field)
-  if old then
+  if redis.call('HSETNX', key, field, item) == 0 then
     local kept = {}
+    local old = redis.call('HGET', key, field)
     for each in string.gmatch(old, '[^,]+') do
       if string.sub(each, 1, #tag) ~= tag then kept[#kept + 1] = each end
     end
     kept[#kept + 1] = item
     while #kept > max do table.remove(kept, 1) end
-    item = table.concat(kept, ',')
+    redis.call('HSET', key, field, table.concat(kept, ','))
   end
-  redis.call('HSET', key, field, item)
   touched[key] = true
 end
 for key in pairs(touched) do

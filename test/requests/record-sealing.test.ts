@@ -156,6 +156,46 @@ describe('pseudonymising a finished request', () => {
     }
   });
 
+  it('seals a list longer than one chunk in order, with the batch verdict of every subject', async () => {
+    // 12,000 users: three chunks of sealing, the last one partial; the
+    // batch of users 5,000-5,099 failed, across no chunk boundary but
+    // right after one.
+    const users = Array.from({ length: 12_000 }, (_, i) => `many-${i}`);
+    const request = parseErasureInput(
+      { requestId: 'seal-many', userIds: users },
+      { maxSubjects: 20_000 },
+    );
+    await createRecord(store, request, requestFingerprint(request));
+    const batches = Array.from({ length: 120 }, (_, i) =>
+      batch(i, 'users', i * 100, 100, i === 50 ? 'failed' : 'completed'),
+    );
+    await store.setMeta('seal-many', { batchTotal: batches.length });
+    await store.initBatches('seal-many', batches);
+    await store.transition('seal-many', 'partially_failed');
+    const stored = await store.readIds('seal-many', 'users', 0, 12_000);
+
+    expect(await sealSubjects(store, 'seal-many', KEY)).toBe(true);
+    const record = await store.get('seal-many');
+    expect(record?.subjects.userIds).toEqual(
+      stored.map((id) => subjectFingerprint(KEY, 'user', id)),
+    );
+    const lookup = client(KEY);
+    // Positions in the stored list, which is what batches point into.
+    const verdicts = await Promise.all(
+      [0, 4999, 5000, 5099, 11_999].map(
+        async (at) =>
+          (await lookup.findRequestsForSubject(stored[at]!))[0]?.reason,
+      ),
+    );
+    expect(verdicts).toEqual([
+      undefined,
+      undefined,
+      'batch_failed',
+      'batch_failed',
+      undefined,
+    ]);
+  });
+
   it('is done once: a second call changes nothing and fingerprints are not fingerprinted again', async () => {
     await finishedErasure('seal-2');
     await sealSubjects(store, 'seal-2', KEY);
