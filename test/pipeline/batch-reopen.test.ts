@@ -1,10 +1,11 @@
-import { type Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 
 import { isOperatorRetry } from '../../src/pipeline/batch-reopen.js';
 import type { PipelineContext } from '../../src/pipeline/pipeline-context.js';
 import { jobIds } from '../../src/queues/job-ids.js';
 import { RecordStore } from '../../src/requests/record-store.js';
 import type { RequestRecord } from '../../src/requests/request-record.js';
+import { HarnessQueues } from '../support/harness-queues.js';
 import { pollUntil } from '../support/poll.js';
 import {
   startWebhookReceiver,
@@ -18,25 +19,17 @@ const PSEUDONYM_KEY = 'pseudonym-key-reopen-tests-0123456789';
 describe('retrying a failed batch job (dashboard Retry)', () => {
   let h: Harness | undefined;
   let receiver: WebhookReceiver | undefined;
-  const queues: Queue[] = [];
+  const queues = new HarnessQueues();
 
   afterEach(async () => {
-    await Promise.all(queues.map((queue) => queue.close()));
-    queues.length = 0;
+    await queues.closeAll();
     await h?.close();
     h = undefined;
     await receiver?.close();
     receiver = undefined;
   });
 
-  const queue = (harness: Harness, name: string) => {
-    const q = new Queue(name, {
-      connection: harness.redis,
-      prefix: harness.prefix,
-    });
-    queues.push(q);
-    return q;
-  };
+  const queue = (harness: Harness, name: string) => queues.open(harness, name);
 
   /**
    * An erasure of two users and one channel whose users batch fails for
@@ -62,14 +55,13 @@ describe('retrying a failed batch job (dashboard Retry)', () => {
     expect(record.status).toBe('partially_failed');
     const failed = record.batches.find((b) => b.status === 'failed');
     expect(failed?.target).toBe('users');
-    const batches = queue(harness, 'batches');
-    const job = await pollUntil('the batch job to be failed', async () => {
-      const found = await batches.getJob(
-        jobIds.batch(requestId, failed!.index),
-      );
-      return (await found?.getState()) === 'failed' ? found : undefined;
-    });
-    return { record, job: job! };
+    const job = await queues.jobInState(
+      harness,
+      'batches',
+      jobIds.batch(requestId, failed!.index),
+      'failed',
+    );
+    return { record, job };
   }
 
   it('reopens the batch and the request, which concludes completed, verified and announced again', async () => {

@@ -1,10 +1,11 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { type Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 
 import { jobIds } from '../../src/queues/job-ids.js';
 import type { RequestRecord } from '../../src/requests/request-record.js';
+import { HarnessQueues } from '../support/harness-queues.js';
 import { pollUntil } from '../support/poll.js';
 import type { Harness } from './pipeline-harness.js';
 import { ids, logMentions, startHarness } from './pipeline-harness.js';
@@ -17,34 +18,21 @@ const exists = (path: string) =>
 
 describe('export retention across a retried batch', () => {
   let h: Harness | undefined;
-  const queues: Queue[] = [];
+  const queues = new HarnessQueues();
 
   afterEach(async () => {
-    await Promise.all(queues.map((queue) => queue.close()));
-    queues.length = 0;
+    await queues.closeAll();
     await h?.close();
     h = undefined;
   });
 
-  const queue = (harness: Harness, name: string) => {
-    const q = new Queue(name, {
-      connection: harness.redis,
-      prefix: harness.prefix,
-    });
-    queues.push(q);
-    return q;
-  };
-
+  const queue = (harness: Harness, name: string) => queues.open(harness, name);
   const jobInState = (
     harness: Harness,
     name: string,
     id: string,
     state: string,
-  ) =>
-    pollUntil(`job ${id} to be ${state}`, async () => {
-      const job = await queue(harness, name).getJob(id);
-      return (await job?.getState()) === state ? job : undefined;
-    });
+  ) => queues.jobInState(harness, name, id, state);
 
   /**
    * An export of 30 users (batches of 25 and 5) whose one batch fails for
