@@ -13,7 +13,7 @@ import { benchUserIds } from '../user-ids.js';
 import { BENCH_API_KEY, BENCH_API_SECRET } from '../worker-fleet.js';
 import { statusNote } from './latency.js';
 
-// TODO: unmet by ~45×: a batch is 3 Stream calls and ~20 Redis round trips; even bare fetch jobs reach 0.03.
+// TODO: unmet by ~25×: a batch is 3 Stream calls and ~20 Redis round trips; even bare fetch jobs reach only 0.03-0.05.
 const MIN_RATIO = 0.5;
 
 /** Zero latency and instant tasks: what is left is our own cost. */
