@@ -102,7 +102,7 @@ async function sealList(
 ): Promise<void> {
   const { list } = target;
   const read = (offset: number) =>
-    store.readIds(requestId, list, offset, CHUNK);
+    awaitedLater(store.readIds(requestId, list, offset, CHUNK));
   let next = read(0);
   let writing: Promise<unknown> = Promise.resolve();
   for (let offset = 0; ; offset += CHUNK) {
@@ -112,11 +112,21 @@ async function sealList(
     if (more) next = read(offset + CHUNK);
     const sealed = sealChunk(ids, offset, target, facts, pseudonymKey);
     await writing;
-    writing = writeChunk(store, requestId, list, sealed);
+    writing = awaitedLater(writeChunk(store, requestId, list, sealed));
     if (!more) break;
   }
 
   await writing;
+}
+
+/**
+ * Marks a promise that is awaited later, after other awaits, so a
+ * rejection meanwhile is not reported (and fatal) as unhandled; awaiting
+ * it still throws.
+ */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 interface SealedChunk {
