@@ -20,6 +20,7 @@ import {
   testEnv,
   uniquePrefix,
 } from '../support/test-env.js';
+import { waitForAll } from '../support/wait-all.js';
 import { WorkerFleet } from '../support/worker-processes.js';
 
 /** Seed of the kill schedule (which process, how long between kills). */
@@ -83,9 +84,8 @@ describe('crash suite: worker processes SIGKILLed every few seconds', () => {
       ids.push((await client.requestExport({ userIds })).requestId);
     }
 
-    const done = Promise.all(
-      ids.map((id) => client!.waitForRequest(id, { timeoutMs: 170_000 })),
-    );
+    // On timeout, says which requests and batches were left and where.
+    const done = waitForAll(client, ids, 170_000);
     let finished = false;
     void done.then(
       () => (finished = true),
