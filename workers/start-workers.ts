@@ -4,16 +4,17 @@ import type { Logger } from 'pino';
 
 import type { Config } from '../src/config/config.js';
 import { createStreamCallRecorder } from '../src/metrics/stream-call-recorder.js';
-import {
-  createBatchProcessor,
-  endBatchAfterJobFailure,
-} from '../src/pipeline/batch-processor.js';
+import { createBatchProcessor } from '../src/pipeline/batch-processor.js';
 import { createFinalizeProcessor } from '../src/pipeline/finalize-processor.js';
+import { recordJobFailure } from '../src/pipeline/job-failure.js';
+import { createMaintenanceProcessor } from '../src/pipeline/maintenance-processor.js';
 import type { PipelineContext } from '../src/pipeline/pipeline-context.js';
 import { createPlanProcessor } from '../src/pipeline/plan-processor.js';
-import { markRequestFailed } from '../src/pipeline/request-failure.js';
-import { createRetentionProcessor } from '../src/pipeline/retention-processor.js';
-import type { BatchJobData, RequestJobData } from '../src/queues/job-ids.js';
+import {
+  type BatchJobData,
+  JOB_NAMES,
+  type RequestJobData,
+} from '../src/queues/job-ids.js';
 import { BACKOFF_TYPE, jitteredBackoff } from '../src/queues/job-options.js';
 import { QUEUE_NAMES } from '../src/queues/queue-names.js';
 import {
@@ -52,7 +53,15 @@ export interface StartWorkersOptions {
    * REDIS_URL) when omitted. Not closed here.
    */
   readonly redis?: Redis | Cluster;
+  /** How often failed jobs are swept (`sweepFailedJobs`); one minute. */
+  readonly sweepEveryMs?: number;
 }
+
+/** Stalls (dead workers) a job survives before BullMQ fails it. */
+const MAX_STALLS = 20;
+
+const SWEEP_SCHEDULER_ID = 'sweep-failed-jobs';
+const SWEEP_EVERY_MS = 60_000;
 
 export interface WorkersHandle {
   /** Stops taking jobs, lets active ones finish, closes connections. */
@@ -90,6 +99,8 @@ export async function startWorkers(
     });
     return q;
   };
+  // Only swept for failed plan jobs; plans are added by producers.
+  const requests = queue(QUEUE_NAMES.requests);
   const ctx: PipelineContext = {
     config,
     logger,
@@ -119,7 +130,11 @@ export async function startWorkers(
     // Checked twice per lock period, so a dead worker's job waits at most
     // about 1.5 lock durations before another worker takes it over.
     stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
-    maxStalledCount: 3,
+    // A batch job lives through every poll of its task, for hours on a
+    // long one, and each worker death or hard restart meanwhile counts as
+    // a stall; our processors are safe to rerun, so only a job that kills
+    // its workers again and again is given up.
+    maxStalledCount: MAX_STALLS,
     removeOnComplete: { age: config.retention.jobHours * 3600 },
     removeOnFail: { age: config.retention.failedJobHours * 3600 },
     settings: {
@@ -149,9 +164,13 @@ export async function startWorkers(
       createFinalizeProcessor(ctx),
       { ...common, concurrency: small },
     ),
-    new Worker<RequestJobData>(
+    new Worker(
       QUEUE_NAMES.maintenance,
-      createRetentionProcessor(ctx),
+      createMaintenanceProcessor(ctx, [
+        requests,
+        ctx.queues.batches,
+        ctx.queues.finalize,
+      ]),
       { ...common, concurrency: 1 },
     ),
     createWebhookWorker({ config, logger, connection }),
@@ -163,7 +182,9 @@ export async function startWorkers(
     });
     worker.on('failed', (job: AnyJob | undefined, err) => {
       if (job === undefined || !isFinal(job, err)) return;
-      void onFinalFailure(ctx, worker.name, job).catch((error: unknown) => {
+      // In memory: if this process dies first, the scheduled sweep
+      // (failed-job-sweep.ts) records it.
+      void recordJobFailure(ctx, worker.name, job).catch((error: unknown) => {
         logger.error(
           { err: error, queue: worker.name, jobId: job.id },
           'could not record a failed job on its request',
@@ -173,12 +194,24 @@ export async function startWorkers(
   }
 
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  // One schedule however many workers start; each start may change it.
+  await ctx.queues.maintenance.upsertJobScheduler(
+    SWEEP_SCHEDULER_ID,
+    { every: options.sweepEveryMs ?? SWEEP_EVERY_MS },
+    {
+      name: JOB_NAMES.sweepFailedJobs,
+      data: {},
+      opts: { removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
+    },
+  );
   logger.info({ concurrency, lockDurationMs: lockDuration }, 'workers started');
 
   return {
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
-      await Promise.all(Object.values(ctx.queues).map((q) => q.close()));
+      await Promise.all(
+        [requests, ...Object.values(ctx.queues)].map((q) => q.close()),
+      );
       await recorder?.close();
       if (options.redis === undefined) {
         await connection.quit().catch(() => connection.disconnect());
@@ -213,16 +246,4 @@ function isFinal(job: AnyJob, err: Error): boolean {
     err.name === 'UnrecoverableError' ||
     job.attemptsMade >= (job.opts.attempts ?? 1)
   );
-}
-
-async function onFinalFailure(
-  ctx: PipelineContext,
-  queue: string,
-  job: AnyJob,
-): Promise<void> {
-  if (queue === QUEUE_NAMES.batches) {
-    await endBatchAfterJobFailure(ctx, job as Job<BatchJobData>);
-  } else if (queue === QUEUE_NAMES.requests) {
-    await markRequestFailed(ctx, job.data.requestId, 'planning_failed');
-  }
 }

@@ -12,6 +12,7 @@ import { endFailedAttempt } from './job-control.js';
 import { jobLogger } from './job-logger.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { concludeRequest } from './request-conclusion.js';
+import { concludeUnfinalized } from './request-failure.js';
 import { afterFinish, sealFinishedSubjects } from './request-followups.js';
 import { verifyErasure } from './verification.js';
 
@@ -92,24 +93,4 @@ async function finalize(
   await store.transition(requestId, conclusion.status);
   await afterFinish(ctx, requestId);
   return conclusion.status;
-}
-
-/**
- * Finalize ran out of attempts (Stream's query endpoints or the export
- * disk kept failing): conclude as partially failed, saying why, so the
- * request does not stay open forever.
- */
-async function concludeUnfinalized(
-  ctx: PipelineContext,
-  requestId: string,
-  reason: ReturnType<typeof toFailureReason>,
-): Promise<void> {
-  await ctx.store.setMeta(requestId, {
-    error: JSON.stringify({
-      code: 'finalize_failed',
-      message: `the request could not be verified or finalized: ${reason.message}`,
-    }),
-  });
-  await ctx.store.transition(requestId, 'partially_failed');
-  await afterFinish(ctx, requestId);
 }

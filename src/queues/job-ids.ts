@@ -19,6 +19,7 @@ export const JOB_NAMES = {
   finalize: 'finalize',
   deliver: 'deliver',
   deleteExport: 'delete-export',
+  sweepFailedJobs: 'sweep-failed-jobs',
 } as const;
 
 /** Data of every job: references only, never subject ids. */
