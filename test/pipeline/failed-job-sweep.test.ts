@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
+import { recordJobFailure } from '../../src/pipeline/job-failure.js';
 import type { PipelineContext } from '../../src/pipeline/pipeline-context.js';
 import { createPlanProcessor } from '../../src/pipeline/plan-processor.js';
+import type { RequestJobData } from '../../src/queues/job-ids.js';
 import { QUEUE_NAMES } from '../../src/queues/queue-names.js';
 import { RateBudget } from '../../src/rate-budget/rate-budget.js';
 import { RecordStore } from '../../src/requests/record-store.js';
@@ -123,5 +125,28 @@ describe('sweeping failed jobs nobody recorded', () => {
     expect(record.batches.filter((b) => b.status === 'completed')).toHaveLength(
       1,
     );
+  });
+
+  it('concludes a request whose finalize job failed unrecorded, once', async () => {
+    h = await startHarness({ workers: false });
+    const users = ids('finaluser', 3);
+    h.sandbox.seed({ users: users.map((id) => ({ id })) });
+    const { requestId } = await h.client.requestErasure({ userIds: users });
+    const ctx = contextOf(h);
+    const plan = await take(h, QUEUE_NAMES.requests);
+    await createPlanProcessor(ctx)(plan.job);
+    await plan.job.moveToCompleted(undefined, plan.token, false);
+    const finalize = { data: { requestId } } as Job<RequestJobData>;
+
+    await recordJobFailure(ctx, QUEUE_NAMES.finalize, finalize);
+    const first = await h.client.getRequest(requestId);
+    await recordJobFailure(ctx, QUEUE_NAMES.finalize, finalize);
+    const again = await h.client.getRequest(requestId);
+
+    expect(first?.status).toBe('partially_failed');
+    expect(first?.error?.code).toBe('finalize_failed');
+    // A repeat (the sweep finds the same failed job again) changes nothing.
+    expect(again?.events).toEqual(first?.events);
+    expect(again?.error).toEqual(first?.error);
   });
 });
