@@ -16,6 +16,9 @@ export const exportFileNames = {
   /** One user of a batch exported user by user, named by position. */
   splitUser: (batchIndex: number, position: number) =>
     `user-${batchIndex}-${position}.json`,
+  /** The same user exported by an Export Users task instead (NDJSON). */
+  splitUserTask: (batchIndex: number, position: number) =>
+    `users-${batchIndex}-${position}.ndjson`,
   manifest: 'manifest.json',
 } as const;
 

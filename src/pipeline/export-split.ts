@@ -5,7 +5,7 @@ import type {
   FailureReason,
   SubjectFailure,
 } from '../requests/request-record.js';
-import { isStreamNotFound, StreamHttpError } from '../stream/stream-errors.js';
+import { isStreamNotFound } from '../stream/stream-errors.js';
 import type { BatchRun } from './batch-run.js';
 import {
   ensurePrivateDirectory,
@@ -13,21 +13,9 @@ import {
   exportFileNames,
   makePrivate,
 } from './export-paths.js';
-import { toFailureReason } from './failure-reason.js';
+import { isRefusal, refusalReason } from './export-refusal.js';
+import { exportUserByTask } from './export-split-task.js';
 import { callStream } from './stream-call.js';
-
-/**
- * Whether Stream refused what it was asked for, for good: a 400 (a bad id,
- * a user over Export User's 10,000-message limit) or a 404 (no such user).
- * A 401 or 403 says nothing about the users asked for, so it is not one.
- */
-export function isRefusal(error: unknown): error is StreamHttpError {
-  return (
-    error instanceof StreamHttpError &&
-    !error.retryable &&
-    (error.status === 400 || error.status === 404)
-  );
-}
 
 /**
  * Turns an export batch that Export Users cannot serve (`cause`) into one
@@ -96,6 +84,10 @@ async function exportUserAt(
 ): Promise<ExportSplit> {
   const { ctx } = run;
   const position = split.done;
+  if (split.task?.position === position) {
+    return taskOutcome(run, split, userId, directory);
+  }
+
   const file = exportFileNames.splitUser(run.outcome.index, position);
   try {
     const written = await callStream(ctx.budget, 'exportUser', () =>
@@ -107,23 +99,42 @@ async function exportUserAt(
     return { ...split, done: position + 1, files: [...split.files, entry] };
   } catch (error) {
     if (!isRefusal(error)) throw error;
-    // TODO: a user refused for size (over 10,000 messages) is not retried alone with Export Users.
-    const reason = await refusalReason(run, error);
-    const refused = [...split.refused, { position, reason }];
-    return { ...split, done: position + 1, refused };
+    if (isStreamNotFound(error)) {
+      const reason = await refusalReason(run, error);
+      return refuse(split, position, reason);
+    }
+
+    // Refused for its size, perhaps: Export Users may serve it.
+    return taskOutcome(run, split, userId, directory);
   }
 }
 
-/**
- * Stream's docs leave Export User of an unknown id unconfirmed; 404 code
- * 16 is its usual answer. Such a user gets `subject_not_found`: Stream
- * holds nothing to export, which the operator must still be shown.
- */
-async function refusalReason(
+/** Goes on with the user's Export Users task (see export-split-task.ts). */
+async function taskOutcome(
   run: BatchRun,
-  error: StreamHttpError,
-): Promise<FailureReason> {
-  const reason = toFailureReason(error, await run.terms());
-  const code = isStreamNotFound(error) ? 'subject_not_found' : 'export_refused';
-  return { ...reason, code };
+  split: ExportSplit,
+  userId: string,
+  directory: string,
+): Promise<ExportSplit> {
+  const outcome = await exportUserByTask(run, split, userId, directory);
+  const { task: _done, ...rest } = split;
+  if (outcome.kind === 'refused') {
+    return refuse(rest, split.done, outcome.reason);
+  }
+
+  return {
+    ...rest,
+    done: split.done + 1,
+    files: [...split.files, outcome.entry],
+  };
+}
+
+function refuse(
+  split: ExportSplit,
+  position: number,
+  reason: FailureReason,
+): ExportSplit {
+  const { task: _done, ...rest } = split;
+  const refused = [...split.refused, { position, reason }];
+  return { ...rest, done: position + 1, refused };
 }

@@ -102,6 +102,16 @@ export interface ExportSplit {
     readonly position: number;
     readonly reason: FailureReason;
   }[];
+  /**
+   * The Export Users task of the user at `position`, whom Export User
+   * refused; recorded before any wait, so a later run resumes it.
+   */
+  readonly task?: {
+    readonly position: number;
+    readonly taskId: string;
+    readonly since: string;
+    readonly pollDelayMs: number;
+  };
 }
 
 /** One subject Stream reported as not handled. */

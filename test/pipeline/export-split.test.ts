@@ -58,7 +58,7 @@ describe('an export batch Stream refuses, split into Export User', () => {
     await h?.close();
   });
 
-  it('exports the other users one by one and records the user Export User refuses as a per-subject failure', async () => {
+  it('exports the users one by one, and the one Export User refuses for size with Export Users', async () => {
     h = await startHarness({ sandbox: { exportUserMessageLimit: 5 } });
     const users = ids('splituser', 4);
     const big = 'splitbiguser';
@@ -77,6 +77,67 @@ describe('an export batch Stream refuses, split into Export User', () => {
       timeoutMs: 20_000,
     });
 
+    expect(record.status).toBe('completed');
+    expect(record.failures).toEqual([]);
+    const batch = record.batches[0];
+    expect(batch).toMatchObject({
+      status: 'completed',
+      via: 'sync',
+      failedCount: 0,
+      split: { done: 5, refused: [], cause: { httpStatus: 400 } },
+    });
+    expect(batch?.split?.task).toBeUndefined();
+
+    // Positions follow the order the request stores its ids in.
+    const stored = record.subjects.userIds;
+    const files = await checkedManifest(h, requestId);
+    expect(files.map((f) => f.userIds)).toEqual(stored.map((id) => [id]));
+    const bigEntry = files.find((entry) => entry.userIds[0] === big);
+    expect(bigEntry?.file).toBe(`users-0-${stored.indexOf(big)}.ndjson`);
+    const bigText = await readFile(
+      join(h.exportDir, requestId, bigEntry!.file),
+      'utf8',
+    );
+    expect(bigText).toContain(big);
+    for (const entry of files.filter((f) => f !== bigEntry)) {
+      expect(entry.file).toMatch(/^user-0-\d\.json$/);
+      const exported = await exportedUser(h, requestId, entry);
+      expect(exported.user.id).toBe(entry.userIds[0]);
+      expect(exported.messages).toHaveLength(2);
+    }
+
+    const submits = h.sandbox.calls.filter((c) => c.endpoint === 'exportUsers');
+    // The batch, refused; then the big user alone, as a task.
+    expect(submits.map((c) => c.status)).toEqual([400, 201]);
+    expect(exportUserCalls(h, 200)).toHaveLength(4);
+    expect(exportUserCalls(h, 400)).toHaveLength(1);
+    expect(logMentions(h.log, [...users, big])).toEqual([]);
+  });
+
+  it('records a user refused by both Export User and Export Users as a per-subject failure', async () => {
+    h = await startHarness({ sandbox: { exportUserMessageLimit: 5 } });
+    const users = ids('splitpair', 2);
+    const big = 'splitrefuseduser';
+    h.sandbox.seed({
+      users: [
+        ...users.map((id) => ({ id, messageCount: 1 })),
+        { id: big, messageCount: 8 },
+      ],
+    });
+    // The batch and then the big user's own Export Users are refused.
+    h.sandbox.faults.script({
+      kind: 'http400',
+      endpoint: 'exportUsers',
+      times: 2,
+    });
+
+    const { requestId } = await h.client.requestExport({
+      userIds: [users[0]!, big, users[1]!],
+    });
+    const record = await h.client.waitForRequest(requestId, {
+      timeoutMs: 20_000,
+    });
+
     expect(record.status).toBe('partially_failed');
     expect(record.failures).toEqual([
       {
@@ -89,35 +150,14 @@ describe('an export batch Stream refuses, split into Export User', () => {
         }) as unknown,
       },
     ]);
-    const batch = record.batches[0];
-    expect(batch).toMatchObject({
-      status: 'completed',
-      via: 'sync',
-      failedCount: 1,
-      split: { done: 5, cause: { httpStatus: 400 } },
-    });
-    // Positions follow the order the request stores its ids in.
     const stored = record.subjects.userIds;
-    expect(batch?.split?.refused.map((r) => r.position)).toEqual([
+    expect(record.batches[0]?.split?.refused.map((r) => r.position)).toEqual([
       stored.indexOf(big),
     ]);
-
     const files = await checkedManifest(h, requestId);
     expect(files.map((f) => f.userIds)).toEqual(
       stored.filter((id) => id !== big).map((id) => [id]),
     );
-    for (const entry of files) {
-      expect(entry.file).toMatch(/^user-0-\d\.json$/);
-      const exported = await exportedUser(h, requestId, entry);
-      expect(exported.user.id).toBe(entry.userIds[0]);
-      expect(exported.messages).toHaveLength(2);
-    }
-
-    expect(record.artifacts?.files).toHaveLength(4);
-    const submits = h.sandbox.calls.filter((c) => c.endpoint === 'exportUsers');
-    expect(submits.map((c) => c.status)).toEqual([400]);
-    expect(exportUserCalls(h, 200)).toHaveLength(4);
-    expect(exportUserCalls(h, 400)).toHaveLength(1);
     expect(logMentions(h.log, [...users, big])).toEqual([]);
   });
 
