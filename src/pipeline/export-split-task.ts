@@ -1,6 +1,8 @@
 import path from 'node:path';
 
 import type { ExportSplit, FailureReason } from '../requests/request-record.js';
+import { isStreamNotFound } from '../stream/stream-errors.js';
+import type { StreamTask } from '../stream/stream-types.js';
 import type { BatchRun } from './batch-run.js';
 import { exportFileNames, makePrivate } from './export-paths.js';
 import { isRefusal, refusalReason } from './export-refusal.js';
@@ -54,10 +56,19 @@ export async function exportUserByTask(
     throw new DeferSignal(Date.now() + taskPollInitialMs);
   }
 
-  const response = await callStream(ctx.budget, 'getTask', () =>
-    ctx.stream.getTask(pending.taskId),
-  );
-  const task = response.data;
+  let task: StreamTask;
+  try {
+    const response = await callStream(ctx.budget, 'getTask', () =>
+      ctx.stream.getTask(pending.taskId),
+    );
+    task = response.data;
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+    // Stream forgot the task: submit the user's export again.
+    const { task: _forgotten, ...rest } = split;
+    return exportUserByTask(run, rest, userId, directory);
+  }
+
   if (task.status === 'completed' && typeof task.result?.url === 'string') {
     const url = task.result.url;
     const file = exportFileNames.splitUserTask(run.outcome.index, position);
@@ -75,14 +86,11 @@ export async function exportUserByTask(
     task.status === 'failed' ||
     task.status === 'error'
   ) {
-    return {
-      kind: 'refused',
-      reason: {
-        code: 'export_refused',
-        message:
-          'Export User refused the user and its Export Users task failed',
-      },
-    };
+    const message =
+      task.status === 'completed'
+        ? "the user's Export Users task completed without a download URL"
+        : 'Export User refused the user and its Export Users task failed';
+    return { kind: 'refused', reason: { code: 'export_refused', message } };
   }
 
   if (Date.now() - Date.parse(pending.since) > taskTimeoutMs) {
