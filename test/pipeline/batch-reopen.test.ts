@@ -136,15 +136,8 @@ describe('retrying a failed batch job (dashboard Retry)', () => {
     );
     const stored = await harness.client.getRequest(before.id);
     expect(stored?.subjects.pseudonymised).toBe(true);
-    const failedBefore = job.failedReason;
 
-    await job.retry('failed');
-    const refused = await pollUntil('the retry to be refused', async () => {
-      const found = await queue(harness, 'batches').getJob(job.id!);
-      return found?.failedReason && found.failedReason !== failedBefore
-        ? found
-        : undefined;
-    });
+    const refused = await queues.retryUntilFailedAgain(harness, job);
 
     expect(refused.failedReason).toBe(
       'request already sealed; submit a new request',

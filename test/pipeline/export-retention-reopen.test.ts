@@ -26,7 +26,6 @@ describe('export retention across a retried batch', () => {
     h = undefined;
   });
 
-  const queue = (harness: Harness, name: string) => queues.open(harness, name);
   const jobInState = (
     harness: Harness,
     name: string,
@@ -149,15 +148,8 @@ describe('export retention across a retried batch', () => {
       return r?.artifacts?.deletedAt ? r : undefined;
     });
     const callsBefore = harness.sandbox.calls.length;
-    const failedBefore = job.failedReason;
 
-    await job.retry('failed');
-    const refused = await pollUntil('the retry to be refused', async () => {
-      const found = await queue(harness, 'batches').getJob(job.id!);
-      return found?.failedReason && found.failedReason !== failedBefore
-        ? found
-        : undefined;
-    });
+    const refused = await queues.retryUntilFailedAgain(harness, job);
 
     expect(refused.failedReason).toBe(
       'export files already deleted after their retention; submit a new request',

@@ -1,39 +1,10 @@
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { pollUntil } from '../support/poll.js';
+import { checkedManifest, type ManifestFile } from './export-files.js';
 import type { Harness } from './pipeline-harness.js';
 import { ids, logMentions, startHarness } from './pipeline-harness.js';
-
-interface ManifestFile {
-  file: string;
-  userIds: string[];
-  bytes: number;
-  sha256: string;
-}
-
-/** The manifest's files, each checked against its file on disk. */
-async function checkedManifest(
-  h: Harness,
-  requestId: string,
-): Promise<ManifestFile[]> {
-  const directory = join(h.exportDir, requestId);
-  const manifest = JSON.parse(
-    await readFile(join(directory, 'manifest.json'), 'utf8'),
-  ) as { files: ManifestFile[] };
-  for (const entry of manifest.files) {
-    const path = join(directory, entry.file);
-    const content = await readFile(path);
-    expect((await stat(path)).mode & 0o777).toBe(0o600);
-    expect(content.length).toBe(entry.bytes);
-    expect(createHash('sha256').update(content).digest('hex')).toBe(
-      entry.sha256,
-    );
-  }
-
-  return manifest.files;
-}
 
 /** What Export User wrote for the one user a manifest file covers. */
 async function exportedUser(
@@ -90,7 +61,7 @@ describe('an export batch Stream refuses, split into Export User', () => {
 
     // Positions follow the order the request stores its ids in.
     const stored = record.subjects.userIds;
-    const files = await checkedManifest(h, requestId);
+    const { files } = await checkedManifest(h, requestId);
     expect(files.map((f) => f.userIds)).toEqual(stored.map((id) => [id]));
     const bigEntry = files.find((entry) => entry.userIds[0] === big);
     expect(bigEntry?.file).toBe(`users-0-${stored.indexOf(big)}.ndjson`);
@@ -154,7 +125,7 @@ describe('an export batch Stream refuses, split into Export User', () => {
     expect(record.batches[0]?.split?.refused.map((r) => r.position)).toEqual([
       stored.indexOf(big),
     ]);
-    const files = await checkedManifest(h, requestId);
+    const { files } = await checkedManifest(h, requestId);
     expect(files.map((f) => f.userIds)).toEqual(
       stored.filter((id) => id !== big).map((id) => [id]),
     );
@@ -183,7 +154,7 @@ describe('an export batch Stream refuses, split into Export User', () => {
       reason: { code: 'subject_not_found', httpStatus: 404, streamCode: 16 },
     });
     expect(record.failures[0]?.reason.message).not.toContain(ghost);
-    const files = await checkedManifest(h, requestId);
+    const { files } = await checkedManifest(h, requestId);
     expect(files.map((f) => f.userIds)).toEqual(users.map((id) => [id]));
     expect(exportUserCalls(h, 404)).toHaveLength(1);
   });
@@ -212,7 +183,7 @@ describe('an export batch Stream refuses, split into Export User', () => {
     });
     const tasks = h.sandbox.state.tasks();
     expect(tasks.map((t) => t.status)).toEqual(['failed', 'failed']);
-    const files = await checkedManifest(h, requestId);
+    const { files } = await checkedManifest(h, requestId);
     expect(files.map((f) => f.userIds)).toEqual(users.map((id) => [id]));
     expect(exportUserCalls(h, 200)).toHaveLength(3);
   });

@@ -33,6 +33,22 @@ export class HarnessQueues {
     });
   }
 
+  /**
+   * Retries a failed batch job as an operator's dashboard Retry does, and
+   * waits until it failed again, with a new reason.
+   */
+  async retryUntilFailedAgain(harness: Harness, job: Job): Promise<Job> {
+    const failedBefore = job.failedReason;
+    await job.retry('failed');
+    const batches = this.open(harness, 'batches');
+    return pollUntil('the retry to fail', async () => {
+      const found = await batches.getJob(job.id!);
+      return found?.failedReason && found.failedReason !== failedBefore
+        ? found
+        : undefined;
+    });
+  }
+
   async closeAll(): Promise<void> {
     const open = this.#open.splice(0);
     await Promise.all(open.map((queue) => queue.close()));
