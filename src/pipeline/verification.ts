@@ -1,3 +1,7 @@
+import {
+  recordBatchVerification,
+  verifiedBatches,
+} from '../requests/batch-verification-store.js';
 import type { BatchOutcome } from '../requests/request-record.js';
 import type { BatchRun } from './batch-run.js';
 import type { PipelineContext } from './pipeline-context.js';
@@ -60,7 +64,7 @@ export async function verifyErasure(
   batches: readonly BatchOutcome[],
 ): Promise<VerificationTally> {
   const { store } = ctx;
-  const isVerified = await store.verifiedBatches(requestId);
+  const isVerified = await verifiedBatches(store, requestId);
   const pending = batches.filter(
     (batch) => batch.target !== 'export' && !isVerified(batch.index),
   );
@@ -93,5 +97,5 @@ async function verifyBatch(
     batch.size,
   );
   const listed = await stillListed(ctx, target, ids);
-  await ctx.store.recordVerification(requestId, batch.index, listed);
+  await recordBatchVerification(ctx.store, requestId, batch.index, listed);
 }

@@ -6,11 +6,7 @@ import {
   indexKeys,
   requestKeys,
 } from './record-keys.js';
-import {
-  endBatchScript,
-  recordVerificationScript,
-  transitionScript,
-} from './record-scripts.js';
+import { endBatchScript, transitionScript } from './record-scripts.js';
 import type {
   BatchOutcome,
   RequestRecord,
@@ -222,35 +218,6 @@ export class RecordStore {
       ],
     )) as [number, number, number];
     return { counted: counted === 1, allEnded: counted === 1 && done >= total };
-  }
-
-  /**
-   * Records that an ended batch's subjects were checked against Stream
-   * and which of them it still lists; once per batch.
-   */
-  async recordVerification(
-    requestId: string,
-    batchIndex: number,
-    listed: readonly string[],
-  ): Promise<void> {
-    const keys = this.keys(requestId);
-    await recordVerificationScript.run(
-      this.redis,
-      [keys.verified, keys.stillListed, keys.meta],
-      [batchIndex, ...listed],
-    );
-  }
-
-  /** Whether each batch's subjects were checked, by batch index. */
-  async verifiedBatches(
-    requestId: string,
-  ): Promise<(index: number) => boolean> {
-    const bits = await this.redis.getBuffer(this.keys(requestId).verified);
-    return (index) => {
-      const byte = bits?.[index >> 3] ?? 0;
-      // SETBIT numbers bits from the most significant bit of each byte.
-      return (byte & (0x80 >> (index & 7))) !== 0;
-    };
   }
 
   /** Counts of ended and planned batches. */

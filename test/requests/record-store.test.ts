@@ -1,3 +1,7 @@
+import {
+  recordBatchVerification,
+  verifiedBatches,
+} from '../../src/requests/batch-verification-store.js';
 import { reopenBatch } from '../../src/requests/record-reopening.js';
 import { RecordStore } from '../../src/requests/record-store.js';
 import type {
@@ -97,15 +101,18 @@ describe('RecordStore', () => {
     const again = await store.endBatch('checks', batch(0, 100), {
       listed: ['checked3'],
     });
-    await store.recordVerification('checks', 0, ['checked3']);
+    await recordBatchVerification(store, 'checks', 0, ['checked3']);
     await store.endBatch('checks', { ...batch(1, 50), status: 'failed' });
-    const checkedAfterEnd = await store.verifiedBatches('checks');
+    const checkedAfterEnd = await verifiedBatches(store, 'checks');
 
     expect(first).toEqual({ counted: true, allEnded: false });
     expect(again).toEqual({ counted: false, allEnded: false });
     expect([0, 1, 2].map(checkedAfterEnd)).toEqual([true, false, false]);
 
-    await store.recordVerification('checks', 1, ['checked140', 'checked141']);
+    await recordBatchVerification(store, 'checks', 1, [
+      'checked140',
+      'checked141',
+    ]);
     const record = await store.get('checks');
     expect(record?.verification).toBeUndefined();
     expect(
@@ -121,7 +128,7 @@ describe('RecordStore', () => {
       { ...batch(1, 50), status: 'pending' },
       'unused',
     );
-    const checkedAfterReopen = await store.verifiedBatches('checks');
+    const checkedAfterReopen = await verifiedBatches(store, 'checks');
 
     expect(reopened).toBe('batch');
     expect([0, 1].map(checkedAfterReopen)).toEqual([false, false]);
