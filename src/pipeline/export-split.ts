@@ -117,11 +117,11 @@ async function taskOutcome(
   directory: string,
 ): Promise<ExportSplit> {
   const outcome = await exportUserByTask(run, split, userId, directory);
-  const { task: _done, ...rest } = split;
   if (outcome.kind === 'refused') {
-    return refuse(rest, split.done, outcome.reason);
+    return refuse(split, split.done, outcome.reason);
   }
 
+  const { task: _done, ...rest } = split;
   return {
     ...rest,
     done: split.done + 1,

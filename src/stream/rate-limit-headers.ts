@@ -48,7 +48,7 @@ export function retryAtFrom(headers: Headers, now = Date.now()): number {
 }
 
 /** The headers announce calls left in the current window. */
-export function isWindowLeft(headers: Headers): boolean {
+function isWindowLeft(headers: Headers): boolean {
   const remaining = firstNumber(headers.get('x-ratelimit-remaining'));
   return remaining !== undefined && remaining > 0;
 }
